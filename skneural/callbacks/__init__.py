@@ -1,0 +1,7 @@
+"""Callbacks that observe and steer the training loop."""
+
+from ._base import Callback
+from ._early_stopping import EarlyStopping
+from ._monitor import MonitorCallback
+
+__all__ = ["Callback", "EarlyStopping", "MonitorCallback"]

@@ -1,0 +1,89 @@
+"""Stop training when a monitored metric stops improving."""
+
+import copy
+import warnings
+
+from ._monitor import MonitorCallback
+
+
+class EarlyStopping(MonitorCallback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs.
+
+    Training ends by setting ``trainer.should_stop``; nothing is raised, so a
+    real ``Ctrl-C`` is never confused with early stopping.
+
+    Parameters
+    ----------
+    monitor : str, default="valid_loss"
+        History column to watch. When the fit has no validation split, a
+        ``valid_*`` monitor falls back to ``"train_loss"`` with a warning.
+    mode : {"auto", "min", "max"}, default="auto"
+        See :class:`~skneural.callbacks.MonitorCallback`.
+    patience : int, default=10
+        Epochs without improvement before stopping.
+    min_delta : float, default=0.0
+        Smallest change that counts as an improvement.
+    restore_best_weights : bool, default=True
+        At the end of training, load the weights of the best epoch.
+
+    Attributes
+    ----------
+    monitor_ : str
+        The metric actually monitored.
+    best_ : float
+        Best value seen.
+    best_epoch_ : int or None
+        Epoch (from 1) that produced it.
+    stopped_epoch_ : int or None
+        Epoch after which training stopped early, or ``None``.
+
+    Examples
+    --------
+    >>> from skneural import NeuralRegressor
+    >>> from skneural.callbacks import EarlyStopping
+    >>> reg = NeuralRegressor(early_stopping=False,
+    ...                       callbacks=[EarlyStopping(patience=3)])
+    """
+
+    def __init__(
+        self,
+        monitor="valid_loss",
+        mode="auto",
+        patience=10,
+        min_delta=0.0,
+        restore_best_weights=True,
+    ):
+        super().__init__(monitor=monitor, mode=mode, min_delta=min_delta)
+        self.patience = patience
+        self.restore_best_weights = restore_best_weights
+
+    def on_train_begin(self, trainer, **kwargs):
+        monitor = self._monitor_for(trainer)
+        if monitor != self.monitor:
+            warnings.warn(
+                f"EarlyStopping monitors {self.monitor!r} but this fit has no validation "
+                "data; monitoring 'train_loss' instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._reset_monitor(monitor)
+        self.wait_ = 0
+        self.stopped_epoch_ = None
+        self._best_state = None
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        value = self._current_value(logs)
+        if self._is_improvement(value):
+            self.best_, self.best_epoch_, self.wait_ = value, epoch, 0
+            if self.restore_best_weights:
+                self._best_state = copy.deepcopy(trainer.module.state_dict())
+            return
+        self.wait_ += 1
+        if self.wait_ >= self.patience:
+            self.stopped_epoch_ = epoch
+            trainer.should_stop = True
+
+    def on_train_end(self, trainer, **kwargs):
+        if self.restore_best_weights and self._best_state is not None:
+            trainer.module.load_state_dict(self._best_state)
+        self._best_state = None

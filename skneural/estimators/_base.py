@@ -1,0 +1,424 @@
+"""The shared machinery of skneural's estimators.
+
+The estimator is a thin, declarative scikit-learn object: it validates
+parameters and data, encodes targets and owns the fitted attributes. The
+training itself runs in :class:`skneural.training.Trainer`.
+"""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..callbacks import Callback, EarlyStopping
+from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
+from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
+from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
+from ..training._device import loadable_device, resolve_device
+from ..training._interrupt import interrupt_should_propagate
+from ..training._threads import torch_threads
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    validate_data,
+)
+
+_SEED_HIGH = 2**31 - 1
+
+
+class BaseNeuralEstimator(BaseEstimator):
+    """Parameters, validation and the fit/predict flow common to all estimators.
+
+    Subclasses define how targets are encoded (``_encode_targets``), which
+    loss is resolved (``_resolve_loss``), what the validation metric is
+    (``_valid_metrics``), how rows are stratified for the validation split
+    (``_stratify_labels``) and whether ``y`` must be numeric (``_y_numeric``).
+    """
+
+    # Dict-valued parameters whose entries are settable as ``<param>__<key>``
+    # (``module_params__n_heads=4``), so searches can tune them one by one.
+    _dict_params = ("module_params", "optimizer_params", "loss_params")
+    _y_numeric = False
+
+    _parameter_constraints: dict = {
+        "module": [StrOptions(set(BUILTIN_MODULES)), callable],
+        "module_params": [dict, None],
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+        "loss_params": [dict, None],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+        "optimizer_params": [dict, None],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "device": [str],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all"})],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        module="mlp",
+        module_params=None,
+        hidden_layer_sizes=(128, 128),
+        activation="relu",
+        dropout=0.0,
+        batch_norm=False,
+        loss,
+        loss_params=None,
+        optimizer="adamw",
+        optimizer_params=None,
+        lr=1e-3,
+        weight_decay=1e-4,
+        batch_size=128,
+        max_epochs=100,
+        shuffle=True,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        callbacks=None,
+        random_state=None,
+        device="cpu",
+        n_threads=1,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.module = module
+        self.module_params = module_params
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.loss = loss
+        self.loss_params = loss_params
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    # ------------------------------------------------------------------ params
+    def get_params(self, deep=True):
+        params = super().get_params(deep=deep)
+        if deep:
+            for name in self._dict_params:
+                entries = params.get(name)
+                if isinstance(entries, dict):
+                    params.update({f"{name}__{key}": value for key, value in entries.items()})
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; ``<dict_param>__<key>`` updates one entry of a dict
+        parameter (``module_params``, ``optimizer_params``, ``loss_params``)
+        on a copy, never on the dict the user passed in."""
+        entries = {}
+        for name in list(params):
+            prefix, sep, key = name.partition("__")
+            if sep and prefix in self._dict_params:
+                entries.setdefault(prefix, {})[key] = params.pop(name)
+        super().set_params(**params)
+        for prefix, updates in entries.items():
+            current = getattr(self, prefix)
+            setattr(self, prefix, {**(current if isinstance(current, dict) else {}), **updates})
+        return self
+
+    def _check_extra_params(self):
+        """Checks the constraint table cannot express."""
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, str) or not all(
+            isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive integers, "
+                f"got {sizes!r}."
+            )
+        for callback in self.callbacks or []:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    "Every entry of callbacks must be a skneural.callbacks.Callback "
+                    f"instance, got {type(callback).__name__}: {callback!r}."
+                )
+        if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
+            raise TypeError(
+                "module must be a built-in name, a torch.nn.Module subclass or a "
+                f"callable returning a module; got the class {self.module.__name__}."
+            )
+        return resolve_device(self.device)
+
+    # --------------------------------------------------------------- data
+    def _validate_X(self, X, *, reset):
+        check_numeric_columns(X, type(self).__name__)
+        X = validate_data(
+            self,
+            X,
+            reset=reset,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=(np.float32, np.float64),
+            ensure_all_finite=False,
+        )
+        check_finite(X, type(self).__name__)
+        return to_float32_dense(X)
+
+    def _validate_X_y(self, X, y, *, reset):
+        check_numeric_columns(X, type(self).__name__)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=(np.float32, np.float64),
+            ensure_all_finite=False,
+            multi_output=True,
+            y_numeric=self._y_numeric,
+        )
+        check_finite(X, type(self).__name__)
+        return to_float32_dense(X), y
+
+    def _sample_weight(self, sample_weight, X, y_raw):
+        """Per-row weights (sample and class weights combined), or ``None``."""
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        sample_weight = self._apply_class_weight(sample_weight, y_raw)
+        if sample_weight is None:
+            return None
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "sample_weight must have at least one positive entry; all weights are zero."
+            )
+        return sample_weight.astype(np.float32)
+
+    def _apply_class_weight(self, sample_weight, y_raw):
+        return sample_weight
+
+    # ----------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs (any int or float dtype; a DataFrame of numeric
+            columns keeps its column names in ``feature_names_in_``).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights of the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        device = self._check_extra_params()
+        continuing = (incremental or self.warm_start) and hasattr(self, "module_")
+        X, y = self._validate_X_y(X, y, reset=not continuing)
+        weights = self._sample_weight(sample_weight, X, y)
+        y_tensor = self._encode_targets(y, fitting=not continuing, classes=classes)
+        loss_spec = self._resolve_loss()
+        seed_rng = check_random_state(self.random_state)
+        split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
+        if continuing:
+            # A different seed per continuation, reproducible from random_state.
+            torch_seed = (int(torch_seed) + self.n_iter_) % _SEED_HIGH
+
+        if incremental:
+            train_index, valid_index = np.arange(X.shape[0]), np.arange(0)
+        else:
+            train_index, valid_index = validation_split(
+                X.shape[0],
+                self.validation_fraction,
+                int(split_seed),
+                stratify=self._stratify_labels(y_tensor),
+            )
+
+        with torch_threads(self._n_threads()), torch.random.fork_rng(
+            devices=[device] if device.type == "cuda" else []
+        ):
+            torch.manual_seed(int(torch_seed))
+            if not continuing:
+                self._link = loss_spec.link
+                self._init_network(X.shape[1], loss_spec.n_outputs, device)
+            elif self.device_ != device:
+                self.module_.to(device)
+                self._optimizer = None
+                self.device_ = device
+            if getattr(self, "_optimizer", None) is None:
+                self._optimizer = self._make_optimizer()
+            train = self._tensor_data(X, y_tensor, weights, train_index, device)
+            valid = (
+                self._tensor_data(X, y_tensor, weights, valid_index, device)
+                if len(valid_index)
+                else None
+            )
+            generator = torch.Generator().manual_seed(int(torch_seed))
+            trainer = Trainer(
+                self.module_,
+                loss_spec.function,
+                self._optimizer,
+                device=device,
+                batch_size=self.batch_size,
+                shuffle=self.shuffle,
+                generator=generator,
+                callbacks=self._fit_callbacks(
+                    has_validation=valid is not None, incremental=incremental
+                ),
+                valid_metrics=self._valid_metrics,
+                history=self.history_ if continuing else None,
+                verbose=self.verbose,
+            )
+            try:
+                trainer.fit(train, valid, n_epochs=1 if incremental else self.max_epochs)
+            except KeyboardInterrupt:
+                if interrupt_should_propagate():
+                    raise
+                warnings.warn(
+                    f"Training interrupted by the user after {trainer.epoch} epochs; "
+                    f"{type(self).__name__} keeps the weights trained so far.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        self.history_ = trainer.history
+        self.n_iter_ = trainer.epoch
+        self.callbacks_ = trainer.callbacks
+        return self
+
+    def _n_threads(self):
+        return -1 if self.n_threads == "all" else self.n_threads
+
+    def _init_network(self, n_features, n_outputs, device):
+        self.device_ = device
+        self.module_ = build_module(
+            self.module,
+            n_features_in=n_features,
+            n_outputs=n_outputs,
+            architecture_params={
+                "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
+                "activation": self.activation,
+                "dropout": self.dropout,
+                "batch_norm": self.batch_norm,
+            },
+            module_params=self.module_params or {},
+        ).to(device)
+        self._optimizer = None
+
+    def _make_optimizer(self):
+        return build_optimizer(
+            self.optimizer,
+            self.module_.parameters(),
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            optimizer_params=self.optimizer_params or {},
+        )
+
+    @staticmethod
+    def _tensor_data(X, y, weights, index, device):
+        index_tensor = torch.from_numpy(index)
+        return TensorData(
+            torch.from_numpy(X[index]).to(device),
+            y[index_tensor].to(device),
+            None if weights is None else torch.from_numpy(weights[index]).to(device),
+        )
+
+    def _fit_callbacks(self, *, has_validation, incremental):
+        callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
+        if self.early_stopping and not incremental:
+            callbacks.append(
+                EarlyStopping(
+                    monitor="valid_loss" if has_validation else "train_loss",
+                    patience=self.n_iter_no_change,
+                    min_delta=self.tol,
+                )
+            )
+        return callbacks
+
+    # ------------------------------------------------------------- predict
+    def _forward(self, X):
+        """Validated raw network outputs for ``X`` as a CPU tensor."""
+        check_is_fitted(self, "module_")
+        X = self._validate_X(X, reset=False)
+        with torch_threads(self._n_threads()):
+            return forward_in_chunks(self.module_, X, self.device_).cpu()
+
+    # --------------------------------------------------------- persistence
+    def __getstate__(self):
+        state = super().__getstate__()
+        if state.get("module_") is not None:
+            state["module_"] = copy.deepcopy(self.module_).to("cpu")
+        if state.get("_optimizer") is not None:
+            optimizer = copy.deepcopy(self._optimizer)
+            state["_optimizer_state"] = _to_cpu(optimizer.state_dict())
+        state["_optimizer"] = None
+        return state
+
+    def __setstate__(self, state):
+        optimizer_state = state.pop("_optimizer_state", None)
+        super().__setstate__(state)
+        if "module_" not in state:
+            return
+        device = loadable_device(self.device_)
+        if device != self.device_:
+            warnings.warn(
+                f"This model was fitted on {self.device_} which is not available here; "
+                f"it was loaded on {device}.",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.device_ = device
+        self.module_.to(device)
+        if optimizer_state is not None:
+            self._optimizer = self._make_optimizer()
+            self._optimizer.load_state_dict(optimizer_state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _to_cpu(value):
+    if isinstance(value, torch.Tensor):
+        return value.cpu()
+    if isinstance(value, dict):
+        return {k: _to_cpu(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_to_cpu(v) for v in value)
+    return value

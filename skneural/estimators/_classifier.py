@@ -1,0 +1,277 @@
+"""Neural network classifier."""
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from ..training import CLASSIFICATION_LOSSES
+from ..training._losses import classification_loss
+from ..utils._sklearn_compat import StrOptions, _fit_context
+from . import _docstrings
+from ._base import BaseNeuralEstimator
+
+
+class NeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
+    """Neural network classifier trained with PyTorch.
+
+    Binary, multiclass (any label type: strings, bools, non-contiguous
+    integers) and multilabel (indicator matrix) classification.
+
+    Parameters
+    ----------
+    {architecture}
+    loss : {{"log_loss", "cross_entropy", "binary_cross_entropy"}} or callable, \
+default="log_loss"
+        ``"log_loss"`` is softmax cross-entropy for single-label targets and
+        per-label sigmoid cross-entropy for multilabel ones.
+        ``"binary_cross_entropy"`` uses one sigmoid output for binary targets.
+        A callable ``(logits, targets) -> tensor`` (or an ``nn.Module`` loss)
+        receives class indices, or a float indicator matrix for multilabel
+        targets; return one loss per row to support sample weights.
+    loss_params : dict, default=None
+        Options of the named loss: ``label_smoothing`` for the cross-entropies.
+    {training}
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, multiplied with ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (label indices for multilabel targets).
+    {attributes}
+
+    See Also
+    --------
+    NeuralRegressor : The regression counterpart.
+    sklearn.neural_network.MLPClassifier : scikit-learn's CPU-only MLP.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skneural import NeuralClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), NeuralClassifier(random_state=0))
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseNeuralEstimator._parameter_constraints,
+        "loss": [StrOptions(set(CLASSIFICATION_LOSSES)), callable],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        module="mlp",
+        module_params=None,
+        hidden_layer_sizes=(128, 128),
+        activation="relu",
+        dropout=0.0,
+        batch_norm=False,
+        loss="log_loss",
+        loss_params=None,
+        optimizer="adamw",
+        optimizer_params=None,
+        lr=1e-3,
+        weight_decay=1e-4,
+        batch_size=128,
+        max_epochs=100,
+        shuffle=True,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        callbacks=None,
+        random_state=None,
+        device="cpu",
+        n_threads=1,
+        verbose=0,
+        warm_start=False,
+        class_weight=None,
+    ):
+        super().__init__(
+            module=module,
+            module_params=module_params,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            dropout=dropout,
+            batch_norm=batch_norm,
+            loss=loss,
+            loss_params=loss_params,
+            optimizer=optimizer,
+            optimizer_params=optimizer_params,
+            lr=lr,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            shuffle=shuffle,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            callbacks=callbacks,
+            random_state=random_state,
+            device=device,
+            n_threads=n_threads,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.class_weight = class_weight
+
+    # ------------------------------------------------------------ targets
+    def _encode_targets(self, y, *, fitting, classes=None):
+        target_type = type_of_target(y, input_name="y")
+        if target_type == "multilabel-indicator":
+            return self._encode_multilabel(y, fitting=fitting)
+        if target_type not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Unknown label type: {target_type!r}. {type(self).__name__} supports "
+                "binary, multiclass and multilabel-indicator targets; for a continuous "
+                "target use skneural.NeuralRegressor."
+            )
+        y = column_or_1d(y, warn=True)
+        if fitting:
+            self._multilabel = False
+            self.classes_ = np.unique(y if classes is None else classes)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes in the "
+                    f"data, but the data contain only one class: {self.classes_[0]!r}."
+                )
+        elif self._multilabel:
+            raise ValueError("This classifier was fitted on a multilabel target; y is not one.")
+        codes = np.searchsorted(self.classes_, y)
+        codes = np.clip(codes, 0, len(self.classes_) - 1)
+        unseen = self.classes_[codes] != y
+        if unseen.any():
+            raise ValueError(
+                f"y contains labels {np.unique(y[unseen]).tolist()} that are not in "
+                f"classes_ {self.classes_.tolist()}."
+            )
+        return torch.from_numpy(codes.astype(np.int64))
+
+    def _encode_multilabel(self, y, *, fitting):
+        y = np.asarray(y)
+        if fitting:
+            self._multilabel = True
+            self.classes_ = np.arange(y.shape[1])
+        elif not self._multilabel or y.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"y has {y.shape[1]} labels; this classifier was fitted on "
+                f"{len(self.classes_) if self._multilabel else 'a single-label'} target."
+            )
+        return torch.from_numpy(y.astype(np.float32))
+
+    def _resolve_loss(self):
+        return classification_loss(
+            self.loss,
+            self.loss_params or {},
+            multilabel=self._multilabel,
+            n_classes=len(self.classes_),
+        )
+
+    def _stratify_labels(self, y_encoded):
+        return None if self._multilabel else y_encoded.numpy()
+
+    def _apply_class_weight(self, sample_weight, y_raw):
+        if self.class_weight is None:
+            return sample_weight
+        class_weight = compute_sample_weight(self.class_weight, y_raw)
+        return class_weight if sample_weight is None else sample_weight * class_weight
+
+    def _valid_metrics(self, outputs, y):
+        with torch.inference_mode():
+            if self._link == "softmax":
+                correct = outputs.argmax(dim=1) == y
+            elif self._link == "binary_sigmoid":
+                correct = (outputs[:, 0] > 0) == y.bool()
+            else:
+                correct = ((outputs > 0) == y.bool()).all(dim=1)
+            return {"valid_accuracy": float(correct.float().mean())}
+
+    # ---------------------------------------------------------------- api
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``X``, ``y``, continuing the current network.
+
+        No validation data are held out and early stopping is off; the
+        optimizer state carries over between calls.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever appear; required on the first call for
+            single-label targets (as in scikit-learn's ``partial_fit``).
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        first_call = not hasattr(self, "module_")
+        if first_call and classes is None and type_of_target(y) != "multilabel-indicator":
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Rows sum to one for single-label targets; for multilabel targets,
+            the independent probability of each label.
+        """
+        outputs = self._forward(X).double()
+        if self._link == "softmax":
+            return torch.softmax(outputs, dim=1).numpy()
+        if self._link == "binary_sigmoid":
+            positive = torch.sigmoid(outputs[:, 0])
+            return torch.stack([1 - positive, positive], dim=1).numpy()
+        return torch.sigmoid(outputs).numpy()
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predicted labels (an indicator matrix for multilabel targets).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        proba = self.predict_proba(X)
+        if self._multilabel:
+            return (proba > 0.5).astype(int)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+NeuralClassifier.__doc__ = NeuralClassifier.__doc__.format(
+    architecture=_docstrings.ARCHITECTURE,
+    training=_docstrings.TRAINING,
+    attributes=_docstrings.ATTRIBUTES,
+)

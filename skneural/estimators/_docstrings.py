@@ -1,0 +1,97 @@
+"""Parameter descriptions shared by the classifier's and regressor's docstrings.
+
+Each estimator writes its own docstring; only the text of the parameters
+they have in common is kept here once, and spliced in with ``str.format``.
+"""
+
+ARCHITECTURE = """\
+module : str or type of torch.nn.Module, default="mlp"
+        The network. ``"mlp"`` is the built-in multi-layer perceptron. A
+        ``torch.nn.Module`` subclass (or any callable returning a module) is
+        instantiated at fit with ``n_features_in`` and ``n_outputs`` and with
+        whichever of ``hidden_layer_sizes``, ``activation``, ``dropout`` and
+        ``batch_norm`` its constructor accepts, plus ``module_params``.
+    module_params : dict, default=None
+        Extra constructor arguments of ``module``. Each entry is also a
+        parameter of its own, ``module_params__<name>``, so
+        ``set_params(module_params__width=64)`` and a ``GridSearchCV`` grid
+        over ``"module_params__width"`` work.
+    hidden_layer_sizes : sequence of int, default=(128, 128)
+        Width of each hidden layer; the length is the depth.
+    activation : {{"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
+"logistic", "identity"}}, default="relu"
+        Non-linearity of the hidden layers.
+    dropout : float in [0, 1), default=0.0
+        Dropout probability after each hidden activation.
+    batch_norm : bool, default=False
+        Batch normalisation in each hidden block."""
+
+TRAINING = """\
+optimizer : str or type of torch.optim.Optimizer, default="adamw"
+        One of "adam", "adamw", "sgd", "rmsprop", "adagrad", "radam", "nadam",
+        or an optimizer class.
+    optimizer_params : dict, default=None
+        Extra optimizer arguments (e.g. ``{{"momentum": 0.9}}``); entries are
+        settable as ``optimizer_params__<name>``.
+    lr : float, default=1e-3
+        Learning rate.
+    weight_decay : float, default=1e-4
+        Weight decay passed to the optimizer.
+    batch_size : int, default=128
+        Rows per mini-batch.
+    max_epochs : int, default=100
+        Maximum number of passes over the training data.
+    shuffle : bool, default=True
+        Reshuffle the rows every epoch.
+    early_stopping : bool, default=True
+        Stop when the validation loss (the training loss when there is no
+        validation data) has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, and restore the weights of the best epoch.
+    validation_fraction : float in [0, 1), default=0.1
+        Share of the training rows held out for per-epoch validation (its
+        loss and metric are in ``history_``; early stopping monitors it).
+        0 trains on every row. When the data are too small to leave a row on
+        each side, nothing is held out.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Minimum improvement of the monitored loss that resets the patience.
+    callbacks : list of skneural.callbacks.Callback, default=None
+        Extra callbacks. Each fit works on deep copies, so no state leaks
+        between fits or clones.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the validation
+        split. An int gives bit-identical results on CPU, also across
+        processes. Global torch random state is left untouched.
+    device : str, default="cpu"
+        "cpu", "cuda", "cuda:N", "mps" or "auto" (CUDA when available, else
+        CPU). Asking for CUDA where it is absent raises a ``ValueError``.
+    n_threads : int or "all", default=1
+        Torch intra-op threads during fit and predict. 1 avoids
+        oversubscription when fits run in parallel (GridSearchCV with
+        ``n_jobs``, bagging, stacking) and keeps results bit-identical
+        whatever the parallelism; raise it for large networks on a
+        dedicated machine ("all" uses every available core).
+    verbose : int, default=0
+        Print one line per epoch when positive.
+    warm_start : bool, default=False
+        Continue training the existing network on the next ``fit`` instead
+        of starting afresh."""
+
+ATTRIBUTES = """\
+n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+    module_ : torch.nn.Module
+        The trained network.
+    device_ : torch.device
+        Device the network lives on.
+    history_ : skneural.training.History
+        One dict per epoch: ``train_loss``, ``valid_loss`` and the validation
+        metric when validation data exist, ``lr`` and ``duration``;
+        ``history_.to_frame()`` gives a DataFrame.
+    n_iter_ : int
+        Number of epochs trained.
+    callbacks_ : list of Callback
+        The callbacks of the last fit, with their fitted state."""

@@ -1,0 +1,102 @@
+"""Multi-layer perceptron built from configurable dense blocks."""
+
+from collections.abc import Sequence
+
+from torch import nn
+
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "selu": nn.SELU,
+    "elu": nn.ELU,
+    "leaky_relu": nn.LeakyReLU,
+    "tanh": nn.Tanh,
+    "logistic": nn.Sigmoid,
+    "identity": nn.Identity,
+}
+
+
+def make_activation(name: str) -> nn.Module:
+    """Return a fresh activation layer for ``name`` (a key of ``ACTIVATIONS``)."""
+    try:
+        return ACTIVATIONS[name]()
+    except KeyError:
+        raise ValueError(
+            f"Unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}."
+        ) from None
+
+
+class DenseBlock(nn.Sequential):
+    """Linear layer, optional batch norm, activation and optional dropout.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Width of the input and of the output.
+    activation : str, default="relu"
+        Name of the non-linearity (see ``ACTIVATIONS``).
+    dropout : float, default=0.0
+        Dropout probability applied after the activation.
+    batch_norm : bool, default=False
+        Insert ``BatchNorm1d`` between the linear layer and the activation.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        activation: str = "relu",
+        dropout: float = 0.0,
+        batch_norm: bool = False,
+    ):
+        layers = [nn.Linear(in_features, out_features)]
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(out_features))
+        layers.append(make_activation(activation))
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        super().__init__(*layers)
+
+
+class MLP(nn.Module):
+    """Feed-forward network: a stack of :class:`DenseBlock` and a linear head.
+
+    Parameters
+    ----------
+    n_features_in : int
+        Number of input features.
+    n_outputs : int
+        Number of outputs (logits for classifiers, targets for regressors).
+    hidden_layer_sizes : sequence of int, default=(128, 128)
+        Width of each hidden layer; its length is the depth. An empty
+        sequence gives a linear model.
+    activation : str, default="relu"
+        Non-linearity between layers.
+    dropout : float, default=0.0
+        Dropout probability after each hidden activation.
+    batch_norm : bool, default=False
+        Batch normalisation in every hidden block.
+    """
+
+    def __init__(
+        self,
+        n_features_in: int,
+        n_outputs: int,
+        hidden_layer_sizes: Sequence[int] = (128, 128),
+        activation: str = "relu",
+        dropout: float = 0.0,
+        batch_norm: bool = False,
+    ):
+        super().__init__()
+        widths = [n_features_in, *hidden_layer_sizes]
+        self.hidden = nn.Sequential(
+            *(
+                DenseBlock(w_in, w_out, activation, dropout, batch_norm)
+                for w_in, w_out in zip(widths[:-1], widths[1:])
+            )
+        )
+        self.head = nn.Linear(widths[-1], n_outputs)
+
+    def forward(self, X):
+        return self.head(self.hidden(X))

@@ -1,0 +1,189 @@
+"""Per-sample loss functions and the output links that go with them.
+
+Every loss here maps ``(y_pred, y_true)`` to a 1-D tensor holding one loss
+value per row, so that sample weights can weight rows exactly before the
+batch is reduced (see :func:`reduce_batch_loss`).
+"""
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+CLASSIFICATION_LOSSES = ("log_loss", "cross_entropy", "binary_cross_entropy")
+REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson", "quantile")
+
+_LOSS_PARAMS = {
+    "log_loss": {"label_smoothing"},
+    "cross_entropy": {"label_smoothing"},
+    "binary_cross_entropy": set(),
+    "squared_error": set(),
+    "absolute_error": set(),
+    "huber": {"delta"},
+    "poisson": set(),
+    "quantile": {"quantile"},
+}
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """A resolved loss: the per-sample function, the output width and the link.
+
+    Attributes
+    ----------
+    function : callable
+        ``(y_pred, y_true) -> tensor`` of per-sample losses, shape ``(n,)``.
+    n_outputs : int
+        Width the network must output.
+    link : {"softmax", "sigmoid", "binary_sigmoid", "identity", "exp"}
+        How raw outputs become probabilities or predictions.
+    standardizable : bool
+        Whether an affine rescaling of the target leaves the problem
+        unchanged (False for Poisson, whose targets must stay counts).
+    """
+
+    function: Callable
+    n_outputs: int
+    link: str
+    standardizable: bool = True
+
+
+def _rowwise(values: torch.Tensor) -> torch.Tensor:
+    """Average per-output losses to one value per row."""
+    return values.mean(dim=1) if values.ndim > 1 else values
+
+
+def _check_loss_params(name: str, loss_params: dict) -> None:
+    unknown = set(loss_params) - _LOSS_PARAMS[name]
+    if unknown:
+        allowed = sorted(_LOSS_PARAMS[name]) or "none"
+        raise ValueError(
+            f"loss_params {sorted(unknown)} are not valid for loss={name!r}; "
+            f"valid keys: {allowed}."
+        )
+
+
+def _custom_loss(loss) -> Callable:
+    """Wrap a user loss so it returns per-sample values when it can."""
+    if isinstance(loss, nn.Module) and hasattr(loss, "reduction"):
+        loss = copy.deepcopy(loss)
+        loss.reduction = "none"
+
+    def function(y_pred, y_true):
+        values = loss(y_pred, y_true)
+        if not isinstance(values, torch.Tensor):
+            raise TypeError(
+                f"A custom loss must return a torch.Tensor, got {type(values).__name__}."
+            )
+        return _rowwise(values) if values.ndim else values
+
+    return function
+
+
+def classification_loss(
+    loss, loss_params: dict, *, multilabel: bool, n_classes: int
+) -> LossSpec:
+    """Resolve a classifier's ``loss`` parameter.
+
+    Targets reach the function as class indices (``int64``, shape ``(n,)``)
+    for single-label problems and as a float indicator matrix for multilabel
+    ones.
+    """
+    if callable(loss):
+        return LossSpec(_custom_loss(loss), n_classes, "sigmoid" if multilabel else "softmax")
+    _check_loss_params(loss, loss_params)
+    if loss == "binary_cross_entropy":
+        if multilabel:
+            return LossSpec(_sigmoid_bce, n_classes, "sigmoid")
+        if n_classes != 2:
+            raise ValueError(
+                "loss='binary_cross_entropy' needs a binary or multilabel target, "
+                f"got {n_classes} classes; use loss='log_loss' for multiclass problems."
+            )
+        return LossSpec(_binary_bce, 1, "binary_sigmoid")
+    if multilabel:
+        if loss == "cross_entropy":
+            raise ValueError(
+                "loss='cross_entropy' is for single-label targets; a multilabel "
+                "indicator target needs loss='log_loss' or 'binary_cross_entropy'."
+            )
+        return LossSpec(_sigmoid_bce, n_classes, "sigmoid")
+    smoothing = float(loss_params.get("label_smoothing", 0.0))
+
+    def softmax_cross_entropy(y_pred, y_true):
+        return F.cross_entropy(y_pred, y_true, reduction="none", label_smoothing=smoothing)
+
+    return LossSpec(softmax_cross_entropy, n_classes, "softmax")
+
+
+def _sigmoid_bce(y_pred, y_true):
+    return _rowwise(F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none"))
+
+
+def _binary_bce(y_pred, y_true):
+    return F.binary_cross_entropy_with_logits(
+        y_pred[:, 0], y_true.to(y_pred.dtype), reduction="none"
+    )
+
+
+def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
+    """Resolve a regressor's ``loss`` parameter (targets are float ``(n, k)``)."""
+    if callable(loss):
+        return LossSpec(_custom_loss(loss), n_outputs, "identity")
+    _check_loss_params(loss, loss_params)
+    if loss == "squared_error":
+        function = lambda y_pred, y_true: _rowwise((y_pred - y_true) ** 2)  # noqa: E731
+    elif loss == "absolute_error":
+        function = lambda y_pred, y_true: _rowwise((y_pred - y_true).abs())  # noqa: E731
+    elif loss == "huber":
+        delta = float(loss_params.get("delta", 1.0))
+
+        def function(y_pred, y_true):
+            return _rowwise(F.huber_loss(y_pred, y_true, reduction="none", delta=delta))
+
+    elif loss == "quantile":
+        quantile = float(loss_params.get("quantile", 0.5))
+        if not 0 < quantile < 1:
+            raise ValueError(f"loss_params['quantile'] must be in (0, 1), got {quantile}.")
+
+        def function(y_pred, y_true):
+            residual = y_true - y_pred
+            return _rowwise(torch.maximum(quantile * residual, (quantile - 1) * residual))
+
+    else:  # poisson: the network predicts the log of the mean
+
+        def function(y_pred, y_true):
+            return _rowwise(torch.exp(y_pred) - y_true * y_pred)
+
+        return LossSpec(function, n_outputs, "exp", standardizable=False)
+    return LossSpec(function, n_outputs, "identity")
+
+
+def reduce_batch_loss(
+    per_sample: torch.Tensor, weight: torch.Tensor | None, mean_weight: float
+) -> torch.Tensor:
+    """Average per-sample losses over a batch, weighting rows exactly.
+
+    The weighted sum is divided by ``batch_size * mean_weight`` where
+    ``mean_weight`` is the mean weight over the whole training set: each row
+    then carries the same gradient scale whatever batch it lands in, and on a
+    full batch a row of weight 2 counts exactly like that row duplicated.
+    """
+    if per_sample.ndim == 0:
+        if weight is not None:
+            raise ValueError(
+                "The custom loss returned a scalar, so sample_weight/class_weight cannot "
+                "weight its rows: return one loss per sample (reduction='none')."
+            )
+        return per_sample
+    if per_sample.ndim != 1:
+        raise ValueError(
+            "The loss must return one value per sample (shape (n,)) or a scalar; "
+            f"got shape {tuple(per_sample.shape)}."
+        )
+    if weight is None:
+        return per_sample.mean()
+    return (per_sample * weight).sum() / (per_sample.shape[0] * mean_weight)

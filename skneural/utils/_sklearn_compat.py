@@ -1,0 +1,26 @@
+"""The one place where skneural imports scikit-learn's private API.
+
+Keeping these imports together means a scikit-learn upgrade that moves a
+private helper breaks exactly one file.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "InvalidParameterError",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+    "validate_data",
+]

@@ -1,0 +1,30 @@
+"""What skneural declares about scikit-learn's estimator checks."""
+
+_SAMPLE_WEIGHT_EQUIVALENCE = (
+    "A mini-batch learner with a held-out validation split cannot be exactly "
+    "equivalent to one fitted on repeated rows: duplicating rows changes which "
+    "rows are held out for validation and early stopping, and (beyond one batch) "
+    "the number of optimisation steps per epoch. The loss itself weights rows "
+    "exactly; tests/test_sample_weight.py checks that a weight of k equals k "
+    "copies of a row on a full-batch fit without a validation split."
+)
+
+
+def expected_failed_checks(estimator) -> dict:
+    """Checks of :func:`sklearn.utils.estimator_checks.parametrize_with_checks`
+    that skneural estimators do not pass, each with the reason.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+
+    Returns
+    -------
+    dict
+        Check name to reason; pass it as ``expected_failed_checks`` to
+        ``parametrize_with_checks`` or ``check_estimator``.
+    """
+    return {
+        "check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_EQUIVALENCE,
+        "check_sample_weight_equivalence_on_sparse_data": _SAMPLE_WEIGHT_EQUIVALENCE,
+    }

@@ -27,8 +27,11 @@ class Callback(BaseEstimator):
 
     - ``on_train_begin(trainer)``
     - ``on_epoch_begin(trainer, epoch)``
-    - ``on_batch_begin(trainer, batch)`` / ``on_batch_end(trainer, batch, loss)``
-      (only called when overridden, so the hot loop pays nothing otherwise)
+    - ``on_batch_begin(trainer, batch)``, ``on_after_backward(trainer, batch)``
+      (gradients are computed, the optimizer has not stepped yet: the place to
+      clip or inspect gradients) and ``on_batch_end(trainer, batch, loss)``;
+      batch hooks are only called when overridden, so the hot loop pays
+      nothing otherwise
     - ``on_epoch_end(trainer, epoch, logs)``: ``logs`` is this epoch's history row;
       add entries to it to record your own metrics
     - ``on_train_end(trainer)``: always runs, also after an interruption or error
@@ -42,6 +45,9 @@ class Callback(BaseEstimator):
 
     def on_batch_begin(self, trainer, batch, **kwargs):
         """Run before each optimisation step."""
+
+    def on_after_backward(self, trainer, batch, **kwargs):
+        """Run between ``loss.backward()`` and ``optimizer.step()``."""
 
     def on_batch_end(self, trainer, batch, loss, **kwargs):
         """Run after each optimisation step; ``loss`` is the batch loss tensor."""

@@ -20,7 +20,7 @@ def check_numeric_columns(X, estimator_name: str) -> None:
         return
     offending = [
         str(col)
-        for col, dtype in zip(X.columns, dtypes)
+        for col, dtype in zip(X.columns, dtypes, strict=True)
         if not (np.issubdtype(_numpy_dtype(dtype), np.number) or _is_bool(dtype))
     ]
     if offending:

@@ -161,8 +161,7 @@ class BaseNeuralEstimator(BaseEstimator):
             isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
         ):
             raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers, "
-                f"got {sizes!r}."
+                f"hidden_layer_sizes must be a sequence of positive integers, got {sizes!r}."
             )
         for callback in self.callbacks or []:
             if not isinstance(callback, Callback):
@@ -270,8 +269,9 @@ class BaseNeuralEstimator(BaseEstimator):
                 stratify=self._stratify_labels(y_tensor),
             )
 
-        with torch_threads(self._n_threads()), torch.random.fork_rng(
-            devices=[device] if device.type == "cuda" else []
+        with (
+            torch_threads(self._n_threads()),
+            torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
         ):
             torch.manual_seed(int(torch_seed))
             if not continuing:

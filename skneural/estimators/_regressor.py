@@ -137,8 +137,7 @@ or callable, default="squared_error"
             self.n_outputs_ = y2d.shape[1]
         elif y2d.shape[1] != self.n_outputs_:
             raise ValueError(
-                f"y has {y2d.shape[1]} outputs, but this regressor was fitted on "
-                f"{self.n_outputs_}."
+                f"y has {y2d.shape[1]} outputs, but this regressor was fitted on {self.n_outputs_}."
             )
         spec = self._resolve_loss()
         if not spec.standardizable and (y2d < 0).any():

@@ -62,7 +62,5 @@ def build_module(
             f"Could not build module {name} with arguments {sorted(kwargs)}: {exc}"
         ) from exc
     if not isinstance(net, nn.Module):
-        raise TypeError(
-            f"module must build a torch.nn.Module, got {type(net).__name__} instead."
-        )
+        raise TypeError(f"module must build a torch.nn.Module, got {type(net).__name__} instead.")
     return net

@@ -93,7 +93,7 @@ class MLP(nn.Module):
         self.hidden = nn.Sequential(
             *(
                 DenseBlock(w_in, w_out, activation, dropout, batch_norm)
-                for w_in, w_out in zip(widths[:-1], widths[1:])
+                for w_in, w_out in zip(widths[:-1], widths[1:], strict=True)
             )
         )
         self.head = nn.Linear(widths[-1], n_outputs)

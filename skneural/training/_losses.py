@@ -6,8 +6,8 @@ batch is reduced (see :func:`reduce_batch_loss`).
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -61,8 +61,7 @@ def _check_loss_params(name: str, loss_params: dict) -> None:
     if unknown:
         allowed = sorted(_LOSS_PARAMS[name]) or "none"
         raise ValueError(
-            f"loss_params {sorted(unknown)} are not valid for loss={name!r}; "
-            f"valid keys: {allowed}."
+            f"loss_params {sorted(unknown)} are not valid for loss={name!r}; valid keys: {allowed}."
         )
 
 
@@ -83,9 +82,7 @@ def _custom_loss(loss) -> Callable:
     return function
 
 
-def classification_loss(
-    loss, loss_params: dict, *, multilabel: bool, n_classes: int
-) -> LossSpec:
+def classification_loss(loss, loss_params: dict, *, multilabel: bool, n_classes: int) -> LossSpec:
     """Resolve a classifier's ``loss`` parameter.
 
     Targets reach the function as class indices (``int64``, shape ``(n,)``)

@@ -12,6 +12,8 @@ from ._history import History
 from ._inference import forward_in_chunks
 from ._losses import reduce_batch_loss
 
+_BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
+
 
 @dataclass
 class TensorData:
@@ -115,8 +117,7 @@ class Trainer:
         self.should_stop = False
         self.has_validation = valid is not None and len(valid) > 0
         self._batch_hooks = [
-            cb for cb in self.callbacks
-            if overrides(cb, "on_batch_begin") or overrides(cb, "on_batch_end")
+            cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
         self._notify("on_train_begin")
         try:
@@ -171,6 +172,9 @@ class Trainer:
             optimizer.zero_grad(set_to_none=True)
             loss = reduce_batch_loss(loss_function(module(X), y), w, mean_weight)
             loss.backward()
+            if self._batch_hooks:
+                for callback in self._batch_hooks:
+                    callback.on_after_backward(self, batch=batch)
             optimizer.step()
             total += loss.detach() * (stop - start)
             if self._batch_hooks:

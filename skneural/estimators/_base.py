@@ -251,7 +251,9 @@ class BaseNeuralEstimator(BaseEstimator):
         continuing = (incremental or self.warm_start) and hasattr(self, "module_")
         X, y = self._validate_X_y(X, y, reset=not continuing)
         weights = self._sample_weight(sample_weight, X, y)
-        y_tensor = self._encode_targets(y, fitting=not continuing, classes=classes)
+        y_tensor = self._encode_targets(
+            y, fitting=not continuing, classes=classes, sample_weight=weights
+        )
         loss_spec = self._resolve_loss()
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
@@ -380,7 +382,7 @@ class BaseNeuralEstimator(BaseEstimator):
 
     # --------------------------------------------------------- persistence
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: never alter the live estimator
         if state.get("module_") is not None:
             state["module_"] = copy.deepcopy(self.module_).to("cpu")
         if state.get("_optimizer") is not None:

@@ -126,7 +126,7 @@ default="log_loss"
         self.class_weight = class_weight
 
     # ------------------------------------------------------------ targets
-    def _encode_targets(self, y, *, fitting, classes=None):
+    def _encode_targets(self, y, *, fitting, classes=None, sample_weight=None):
         target_type = type_of_target(y, input_name="y")
         if target_type == "multilabel-indicator":
             return self._encode_multilabel(y, fitting=fitting)
@@ -143,7 +143,7 @@ default="log_loss"
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in the "
-                    f"data, but the data contain only one class: {self.classes_[0]!r}."
+                    f"data, but the data contain only one class: {self.classes_[0].item()!r}."
                 )
         elif self._multilabel:
             raise ValueError("This classifier was fitted on a multilabel target; y is not one.")

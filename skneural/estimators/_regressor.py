@@ -127,7 +127,7 @@ or callable, default="squared_error"
         self.standardize_target = standardize_target
 
     # ------------------------------------------------------------ targets
-    def _encode_targets(self, y, *, fitting, classes=None):
+    def _encode_targets(self, y, *, fitting, classes=None, sample_weight=None):
         y = np.asarray(y, dtype=np.float64)
         if y.ndim > 2:
             raise ValueError(f"y must be 1-D or 2-D, got an array of shape {y.shape}.")
@@ -144,8 +144,10 @@ or callable, default="squared_error"
             raise ValueError(f"loss={self.loss!r} needs non-negative targets; y has negatives.")
         if fitting:
             if self.standardize_target and spec.standardizable:
-                self.y_mean_ = y2d.mean(axis=0)
-                scale = y2d.std(axis=0)
+                # Weighted moments, so a weight of k scales like k copies of a row.
+                self.y_mean_ = np.average(y2d, axis=0, weights=sample_weight)
+                variance = np.average((y2d - self.y_mean_) ** 2, axis=0, weights=sample_weight)
+                scale = np.sqrt(variance)
                 self.y_scale_ = np.where(scale > 0, scale, 1.0)
             else:
                 self.y_mean_ = np.zeros(self.n_outputs_)

@@ -1,0 +1,100 @@
+"""User modules and their searchable constructor arguments."""
+
+import numpy as np
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from torch import nn
+
+from skneural import NeuralClassifier, NeuralRegressor
+from tests.conftest import FAST
+
+
+class TwoLayerNet(nn.Module):
+    """A user network that takes the shape arguments and one of its own."""
+
+    def __init__(self, n_features_in, n_outputs, width=8, dropout=0.0):
+        super().__init__()
+        self.width = width
+        self.dropout = dropout
+        self.body = nn.Sequential(nn.Linear(n_features_in, width), nn.ReLU(), nn.Dropout(dropout))
+        self.out = nn.Linear(width, n_outputs)
+
+    def forward(self, X):
+        return self.out(self.body(X))
+
+
+class FixedShapeNet(nn.Module):
+    """A user network that ignores every argument skneural could pass."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(5, 2)
+
+    def forward(self, X):
+        return self.layer(X)
+
+
+def test_user_module_gets_shapes_and_matching_architecture_params(binary_data):
+    clf = NeuralClassifier(module=TwoLayerNet, dropout=0.3, **FAST).fit(*binary_data)
+    assert isinstance(clf.module_, TwoLayerNet)
+    assert clf.module_.out.out_features == 2
+    assert clf.module_.dropout == 0.3
+    assert clf.score(*binary_data) > 0.8
+
+
+def test_module_without_shape_arguments(binary_data):
+    clf = NeuralClassifier(module=FixedShapeNet, **FAST).fit(*binary_data)
+    assert clf.predict_proba(binary_data[0]).shape == (200, 2)
+
+
+def test_module_params_reach_the_constructor(regression_data):
+    reg = NeuralRegressor(module=TwoLayerNet, module_params={"width": 24}, **FAST)
+    reg.fit(*regression_data)
+    assert reg.module_.width == 24
+
+
+def test_nested_module_params_are_settable_without_mutating_user_dict():
+    user_dict = {"width": 4}
+    clf = NeuralClassifier(module=TwoLayerNet, module_params=user_dict)
+    clf.set_params(module_params__width=32)
+    assert clf.get_params()["module_params__width"] == 32
+    assert user_dict == {"width": 4}
+    assert clone(clf).module_params == {"width": 32}
+
+
+def test_grid_search_over_module_constructor_argument(binary_data):
+    clf = NeuralClassifier(module=TwoLayerNet, module_params={"width": 4}, **FAST)
+    search = GridSearchCV(clf, {"module_params__width": [2, 16]}, cv=2).fit(*binary_data)
+    widths = [params["module_params__width"] for params in search.cv_results_["params"]]
+    assert widths == [2, 16]
+    assert search.best_estimator_.module_.width == search.best_params_["module_params__width"]
+
+
+def test_grid_search_over_optimizer_params(binary_data):
+    clf = NeuralClassifier(optimizer="sgd", **FAST)
+    search = GridSearchCV(clf, {"optimizer_params__momentum": [0.0, 0.9]}, cv=2)
+    search.fit(*binary_data)
+    momentum = search.best_estimator_._optimizer.param_groups[0]["momentum"]
+    assert momentum == search.best_params_["optimizer_params__momentum"]
+
+
+def test_custom_loss_module(regression_data):
+    reg = NeuralRegressor(loss=nn.SmoothL1Loss(), **FAST).fit(*regression_data)
+    assert reg.score(*regression_data) > 0.5
+
+
+def test_custom_loss_callable_gets_logits_and_indices(binary_data):
+    seen = {}
+
+    def loss(logits, target):
+        seen["dtypes"] = (logits.dtype, target.dtype)
+        return nn.functional.cross_entropy(logits, target, reduction="none")
+
+    NeuralClassifier(loss=loss, **FAST).fit(*binary_data, sample_weight=np.ones(200))
+    assert seen["dtypes"] == (torch.float32, torch.int64)
+
+
+def test_optimizer_class(binary_data):
+    clf = NeuralClassifier(optimizer=torch.optim.Adamax, **FAST).fit(*binary_data)
+    assert isinstance(clf._optimizer, torch.optim.Adamax)

@@ -1,0 +1,177 @@
+"""Training behaviour: validation, early stopping, history, weights, continuation."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skneural import NeuralClassifier, NeuralRegressor
+from skneural.callbacks import Callback
+from tests.conftest import FAST
+
+
+def test_history_records_train_and_validation(classification_data):
+    clf = NeuralClassifier(**{**FAST, "early_stopping": False}).fit(*classification_data)
+    frame = clf.history_.to_frame()
+    assert list(frame.index) == list(range(1, 21))
+    assert {"train_loss", "valid_loss", "valid_accuracy", "lr", "duration"} <= set(frame)
+    assert frame["train_loss"].iloc[-1] < frame["train_loss"].iloc[0]
+    assert clf.n_iter_ == 20
+
+
+def test_no_validation_split(classification_data):
+    params = {**FAST, "validation_fraction": 0.0, "early_stopping": False}
+    clf = NeuralClassifier(**params).fit(*classification_data)
+    assert "valid_loss" not in clf.history_[0]
+
+
+def test_early_stopping_stops_and_restores_best(regression_data):
+    X, y = regression_data
+    noise = np.random.RandomState(0).normal(size=len(y)) * y.std()
+    reg = NeuralRegressor(
+        hidden_layer_sizes=(64, 64), max_epochs=300, lr=1e-2, n_iter_no_change=5, random_state=0
+    ).fit(X, y + 3 * noise)
+    valid_loss = reg.history_.column("valid_loss")
+    assert reg.n_iter_ < 300
+    best_epoch = int(np.argmin(valid_loss)) + 1
+    assert reg.n_iter_ == best_epoch + 5
+    assert reg.callbacks_[-1].best_epoch_ == best_epoch
+
+
+def test_early_stopping_without_validation_monitors_train_loss(classification_data):
+    params = {**FAST, "validation_fraction": 0.0, "max_epochs": 200, "tol": 0.5}
+    clf = NeuralClassifier(**params).fit(*classification_data)
+    assert clf.callbacks_[-1].monitor_ == "train_loss"
+    assert clf.n_iter_ < 200
+
+
+def test_validation_split_is_stratified(classification_data):
+    class RecordSizes(Callback):
+        def on_train_begin(self, trainer, **kwargs):
+            self.has_validation_ = trainer.has_validation
+
+    clf = NeuralClassifier(callbacks=[RecordSizes()], **FAST).fit(*classification_data)
+    assert clf.callbacks_[0].has_validation_
+
+
+def test_partial_fit_one_epoch_per_call(classification_data):
+    X, y = classification_data
+    clf = NeuralClassifier(**FAST)
+    for _ in range(3):
+        clf.partial_fit(X, y, classes=np.unique(y))
+    assert clf.n_iter_ == 3
+    assert "valid_loss" not in clf.history_[-1]
+    assert clf.history_[2]["train_loss"] < clf.history_[0]["train_loss"]
+
+
+def test_warm_start_continues_training(classification_data):
+    X, y = classification_data
+    params = {**FAST, "early_stopping": False, "max_epochs": 5}
+    clf = NeuralClassifier(warm_start=True, **params).fit(X, y)
+    first_weights = [p.detach().clone() for p in clf.module_.parameters()]
+    clf.fit(X, y)
+    assert clf.n_iter_ == 10
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(first_weights, clf.module_.parameters(), strict=True)
+    )
+    cold = NeuralClassifier(**params).fit(X, y)
+    cold.fit(X, y)
+    assert cold.n_iter_ == 5
+
+
+def test_weight_of_two_equals_duplicated_row(regression_data):
+    X, y = regression_data
+    full_batch = {
+        "hidden_layer_sizes": (8,),
+        "max_epochs": 15,
+        "lr": 1e-2,
+        "batch_size": 1000,
+        "validation_fraction": 0.0,
+        "early_stopping": False,
+        "random_state": 0,
+    }
+    weights = np.ones(len(y))
+    weights[:50] = 2
+    weighted = NeuralRegressor(**full_batch)
+    weighted.fit(X, y, sample_weight=weights)
+    duplicated = NeuralRegressor(**full_batch)
+    duplicated.fit(np.vstack([X, X[:50]]), np.concatenate([y, y[:50]]))
+    np.testing.assert_allclose(weighted.predict(X), duplicated.predict(X), rtol=1e-4, atol=1e-4)
+    unweighted = NeuralRegressor(**full_batch).fit(X, y)
+    assert np.abs(unweighted.predict(X) - weighted.predict(X)).max() > 1e-3
+
+
+def test_zero_weight_rows_are_ignored(binary_data):
+    X, y = binary_data
+    y_flipped = 1 - y
+    weights = np.r_[np.ones(len(y)), np.zeros(len(y))]
+    params = {**FAST, "validation_fraction": 0.0, "max_epochs": 40}
+    clf = NeuralClassifier(**params).fit(np.vstack([X, X]), np.r_[y, y_flipped], weights)
+    assert clf.score(X, y) > 0.9
+
+
+def test_class_weight_shifts_predictions(binary_data):
+    X, y = binary_data
+    plain = NeuralClassifier(**FAST).fit(X, y)
+    favour_one = NeuralClassifier(class_weight={0: 1.0, 1: 20.0}, **FAST).fit(X, y)
+    assert favour_one.predict(X).mean() > plain.predict(X).mean()
+    balanced = NeuralClassifier(class_weight="balanced", **FAST).fit(X[:120], y[:120])
+    assert balanced.score(X, y) > 0.7
+
+
+def test_sample_weight_routed_through_pipeline_and_search(binary_data):
+    X, y = binary_data
+    weights = np.where(y == 1, 5.0, 1.0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        net = NeuralClassifier(**FAST).set_fit_request(sample_weight=True)
+        net.set_score_request(sample_weight=True)
+        pipeline = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), net)
+        search = GridSearchCV(pipeline, {"neuralclassifier__lr": [1e-2]}, cv=2)
+        search.fit(X, y, sample_weight=weights)
+        routed = search.best_estimator_[-1].predict(X).mean()
+    unweighted = GridSearchCV(
+        make_pipeline(StandardScaler(), NeuralClassifier(**FAST)),
+        {"neuralclassifier__lr": [1e-2]},
+        cv=2,
+    ).fit(X, y)
+    assert routed > unweighted.best_estimator_[-1].predict(X).mean()
+
+
+class _InterruptAt(Callback):
+    def __init__(self, epoch=3):
+        self.epoch = epoch
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_model(classification_data):
+    X, y = classification_data
+    clf = NeuralClassifier(callbacks=[_InterruptAt(3)], **{**FAST, "early_stopping": False})
+    with pytest.warns(UserWarning, match="interrupted by the user after 3 epochs"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 3
+    assert clf.predict(X).shape == y.shape
+
+
+def test_ctrl_c_inside_a_search_is_not_swallowed(classification_data):
+    clf = NeuralClassifier(callbacks=[_InterruptAt(2)], **FAST)
+    search = GridSearchCV(clf, {"lr": [1e-2, 1e-3]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(KeyboardInterrupt):
+            search.fit(*classification_data)
+
+
+def test_diverging_training_stops_with_a_warning(regression_data):
+    X, y = regression_data
+    reg = NeuralRegressor(lr=1e6, optimizer="sgd", **{k: v for k, v in FAST.items() if k != "lr"})
+    with pytest.warns(RuntimeWarning, match="training loss became"):
+        reg.fit(X * 1e3, y)
+    assert reg.n_iter_ < 20

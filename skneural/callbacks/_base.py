@@ -35,7 +35,14 @@ class Callback(BaseEstimator):
     - ``on_epoch_end(trainer, epoch, logs)``: ``logs`` is this epoch's history row;
       add entries to it to record your own metrics
     - ``on_train_end(trainer)``: always runs, also after an interruption or error
+
+    A callback whose behaviour depends on what it saw in earlier epochs
+    implements ``state_dict()`` and ``load_state_dict(state)`` (tensors and plain
+    Python values only), so that :class:`~skneural.callbacks.Checkpoint` can
+    save it and a resumed fit continues exactly where it stopped.
     """
+
+    _runs_last = False
 
     def on_train_begin(self, trainer, **kwargs):
         """Run once before the first epoch."""
@@ -57,6 +64,13 @@ class Callback(BaseEstimator):
 
     def on_train_end(self, trainer, **kwargs):
         """Run once when training ends, however it ends."""
+
+    def state_dict(self) -> dict:
+        """The callback's running state, to be saved in checkpoints."""
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore a state returned by :meth:`state_dict`."""
 
 
 def overrides(callback: Callback, hook: str) -> bool:

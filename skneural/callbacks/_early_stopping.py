@@ -57,6 +57,8 @@ class EarlyStopping(MonitorCallback):
         self.patience = patience
         self.restore_best_weights = restore_best_weights
 
+    _monitor_state = (*MonitorCallback._monitor_state, "wait_", "stopped_epoch_", "_best_state")
+
     def on_train_begin(self, trainer, **kwargs):
         monitor = self._monitor_for(trainer)
         if monitor != self.monitor:

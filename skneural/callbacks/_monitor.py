@@ -47,6 +47,15 @@ class MonitorCallback(Callback):
         self.best_ = math.inf if self.mode_ == "min" else -math.inf
         self.best_epoch_ = None
 
+    _monitor_state = ("monitor_", "mode_", "best_", "best_epoch_")
+
+    def state_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self._monitor_state if hasattr(self, name)}
+
+    def load_state_dict(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
     def _current_value(self, logs) -> float:
         """The monitored value in this epoch's ``logs``; a clear error if absent."""
         if self.monitor_ not in logs:

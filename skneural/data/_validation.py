@@ -61,7 +61,8 @@ def to_float32_dense(X) -> np.ndarray:
     """Dense, C-contiguous float32 copy of a validated array or sparse matrix."""
     if sp.issparse(X):
         X = X.toarray()
-    X = np.ascontiguousarray(X, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        X = np.ascontiguousarray(X, dtype=np.float32)
     if not np.isfinite(X).all():
         raise ValueError(
             "Input X contains values too large for dtype('float32'); rescale the "

@@ -9,6 +9,7 @@ import copy
 import warnings
 from numbers import Integral, Real
 
+import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
@@ -21,6 +22,7 @@ from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
 from ..training._device import loadable_device, resolve_device
 from ..training._interrupt import interrupt_should_propagate
+from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
 from ..utils._sklearn_compat import (
     Interval,
@@ -59,6 +61,8 @@ class BaseNeuralEstimator(BaseEstimator):
         "optimizer_params": [dict, None],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
@@ -89,6 +93,8 @@ class BaseNeuralEstimator(BaseEstimator):
         optimizer_params=None,
         lr=1e-3,
         weight_decay=1e-4,
+        alpha=0.0,
+        l1_ratio=0.0,
         batch_size=128,
         max_epochs=100,
         shuffle=True,
@@ -115,6 +121,8 @@ class BaseNeuralEstimator(BaseEstimator):
         self.optimizer_params = optimizer_params
         self.lr = lr
         self.weight_decay = weight_decay
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.shuffle = shuffle
@@ -292,6 +300,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 else None
             )
             generator = torch.Generator().manual_seed(int(torch_seed))
+            epochs_done = self.n_iter_ if continuing else 0
             trainer = Trainer(
                 self.module_,
                 loss_spec.function,
@@ -306,6 +315,8 @@ class BaseNeuralEstimator(BaseEstimator):
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
+                run_id=lambda: self._run_id(X, y, weights, epochs_done),
+                penalty=make_weight_penalty(self.alpha, self.l1_ratio),
             )
             try:
                 trainer.fit(train, valid, n_epochs=1 if incremental else self.max_epochs)
@@ -322,6 +333,19 @@ class BaseNeuralEstimator(BaseEstimator):
         self.n_iter_ = trainer.epoch
         self.callbacks_ = trainer.callbacks
         return self
+
+    def _run_id(self, X, y, weights, epochs_done):
+        """Hash of the estimator's configuration, its training state and the data.
+
+        Two fits share it only when they would train identically, which is what
+        checkpoints need to keep parallel fits apart and to find a run to resume.
+        """
+        params = {k: v for k, v in self.get_params(deep=False).items() if k != "verbose"}
+        key = (type(self).__name__, epochs_done, X, y, weights)
+        try:
+            return joblib.hash((params, *key))
+        except Exception:  # parameters that do not pickle (a lambda loss, ...)
+            return joblib.hash((repr(params), *key))
 
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads

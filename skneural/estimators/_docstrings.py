@@ -36,7 +36,13 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
     lr : float, default=1e-3
         Learning rate.
     weight_decay : float, default=1e-4
-        Weight decay passed to the optimizer.
+        Weight decay passed to the optimizer (decoupled for "adamw").
+    alpha : float, default=0.0
+        Strength of the elastic-net penalty on weight matrices (not biases or
+        normalisation scales): ``alpha * (l1_ratio * |W|_1 + 0.5 * (1 -
+        l1_ratio) * |W|_2^2)`` is added to every batch's mean loss.
+    l1_ratio : float in [0, 1], default=0.0
+        Mix of the penalty: 0 is pure L2 (ridge), 1 pure L1 (lasso).
     batch_size : int, default=128
         Rows per mini-batch.
     max_epochs : int, default=100

@@ -40,6 +40,8 @@ class DenseBlock(nn.Sequential):
         Dropout probability applied after the activation.
     batch_norm : bool, default=False
         Insert ``BatchNorm1d`` between the linear layer and the activation.
+    layer_norm : bool, default=False
+        Insert ``LayerNorm`` there instead (not both).
     """
 
     def __init__(
@@ -49,10 +51,15 @@ class DenseBlock(nn.Sequential):
         activation: str = "relu",
         dropout: float = 0.0,
         batch_norm: bool = False,
+        layer_norm: bool = False,
     ):
+        if batch_norm and layer_norm:
+            raise ValueError("Use batch_norm or layer_norm, not both.")
         layers = [nn.Linear(in_features, out_features)]
         if batch_norm:
             layers.append(nn.BatchNorm1d(out_features))
+        if layer_norm:
+            layers.append(nn.LayerNorm(out_features))
         layers.append(make_activation(activation))
         if dropout > 0:
             layers.append(nn.Dropout(dropout))
@@ -77,6 +84,9 @@ class MLP(nn.Module):
         Dropout probability after each hidden activation.
     batch_norm : bool, default=False
         Batch normalisation in every hidden block.
+    layer_norm : bool, default=False
+        Layer normalisation in every hidden block (set it from an estimator
+        with ``module_params={"layer_norm": True}``).
     """
 
     def __init__(
@@ -87,12 +97,13 @@ class MLP(nn.Module):
         activation: str = "relu",
         dropout: float = 0.0,
         batch_norm: bool = False,
+        layer_norm: bool = False,
     ):
         super().__init__()
         widths = [n_features_in, *hidden_layer_sizes]
         self.hidden = nn.Sequential(
             *(
-                DenseBlock(w_in, w_out, activation, dropout, batch_norm)
+                DenseBlock(w_in, w_out, activation, dropout, batch_norm, layer_norm)
                 for w_in, w_out in zip(widths[:-1], widths[1:], strict=True)
             )
         )

@@ -11,8 +11,10 @@ from ..callbacks._base import overrides
 from ._history import History
 from ._inference import forward_in_chunks
 from ._losses import reduce_batch_loss
+from ._regularization import penalized_weights
 
 _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
+STATE_FORMAT_VERSION = 1
 
 
 @dataclass
@@ -59,6 +61,12 @@ class Trainer:
         Continue this history (warm start) instead of a new one.
     verbose : int
         Print one line per epoch when positive.
+    run_id : callable, optional
+        Returns the identifier of this fit (see :attr:`run_id`); called lazily.
+    penalty : callable, optional
+        ``penalty(weights) -> scalar`` added to each batch loss, where
+        ``weights`` are the module's weight matrices (see
+        :func:`~skneural.training._regularization.make_weight_penalty`).
 
     Attributes
     ----------
@@ -69,6 +77,10 @@ class Trainer:
         Set by callbacks to end training after the current step.
     has_validation : bool
         Whether the current fit evaluates on validation data.
+    max_epochs : int
+        Epoch count at which the current fit ends.
+    batches_per_epoch : int
+        Optimisation steps per epoch in the current fit.
     """
 
     def __init__(
@@ -85,6 +97,8 @@ class Trainer:
         valid_metrics=None,
         history=None,
         verbose=0,
+        run_id=None,
+        penalty=None,
     ):
         self.module = module
         self.loss_function = loss_function
@@ -93,12 +107,19 @@ class Trainer:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.generator = generator
-        self.callbacks = list(callbacks)
+        # Callbacks that persist training state (checkpoints) run last, so
+        # they see every other callback's state for the epoch.
+        self.callbacks = sorted(callbacks, key=lambda cb: getattr(cb, "_runs_last", False))
         self.valid_metrics = valid_metrics
         self.history = History() if history is None else history
         self.verbose = verbose
         self.should_stop = False
         self.has_validation = False
+        self.max_epochs = self.epoch
+        self.batches_per_epoch = 0
+        self.penalty = penalty
+        self._run_id_factory = run_id
+        self._run_id = None
 
     @property
     def epoch(self) -> int:
@@ -109,44 +130,122 @@ class Trainer:
             getattr(callback, hook)(self, **kwargs)
 
     def fit(self, train: TensorData, valid: TensorData | None = None, n_epochs: int = 1):
-        """Run up to ``n_epochs`` epochs; returns ``self``.
+        """Train until ``self.max_epochs = epoch + n_epochs`` epochs are recorded.
 
+        A callback that restores a checkpoint in ``on_train_begin`` brings back
+        the history, so a resumed fit only runs the remaining epochs.
         ``on_train_end`` runs even when an exception (``KeyboardInterrupt``
         included) escapes, so callbacks always clean up.
+
+        Returns
+        -------
+        self : Trainer
         """
         self.should_stop = False
         self.has_validation = valid is not None and len(valid) > 0
+        self.max_epochs = self.epoch + n_epochs
+        self.batches_per_epoch = len(batch_bounds(len(train), self.batch_size))
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
         self._notify("on_train_begin")
         try:
-            for _ in range(n_epochs):
-                epoch = self.epoch + 1
-                self._notify("on_epoch_begin", epoch=epoch)
-                started = time.perf_counter()
-                logs = {"epoch": epoch, "train_loss": self._train_one_epoch(train)}
-                if self.has_validation:
-                    logs.update(self._evaluate(valid))
-                logs["lr"] = self.optimizer.param_groups[0]["lr"]
-                logs["duration"] = time.perf_counter() - started
-                self.history.append(logs)
-                self._notify("on_epoch_end", epoch=epoch, logs=logs)
-                if self.verbose:
-                    print(_format_logs(logs), flush=True)
-                if not math.isfinite(logs["train_loss"]):
-                    warnings.warn(
-                        f"The training loss became {logs['train_loss']} at epoch {epoch}; "
-                        "training stopped. Try a lower lr or scale the inputs.",
-                        RuntimeWarning,
-                        stacklevel=2,
-                    )
-                    self.should_stop = True
-                if self.should_stop:
-                    break
+            while self.epoch < self.max_epochs and not self.should_stop:
+                self._run_epoch(train, valid)
         finally:
             self._notify("on_train_end")
         return self
+
+    def _run_epoch(self, train, valid):
+        epoch = self.epoch + 1
+        self._notify("on_epoch_begin", epoch=epoch)
+        started = time.perf_counter()
+        logs = {"epoch": epoch, "train_loss": self._train_one_epoch(train)}
+        if self.has_validation:
+            logs.update(self._evaluate(valid))
+        logs["lr"] = self.optimizer.param_groups[0]["lr"]
+        logs["duration"] = time.perf_counter() - started
+        self.history.append(logs)
+        if not math.isfinite(logs["train_loss"]):
+            warnings.warn(
+                f"The training loss became {logs['train_loss']} at epoch {epoch}; "
+                "training stopped. Try a lower lr or scale the inputs.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            self.should_stop = True
+        self._notify("on_epoch_end", epoch=epoch, logs=logs)
+        if self.verbose:
+            print(_format_logs(logs), flush=True)
+
+    # ------------------------------------------------------------ state
+    def state_dict(self) -> dict:
+        """Everything needed to continue this run bit-identically.
+
+        The module and optimizer states, each callback's ``state_dict()``,
+        the random number generators (torch's global CPU and CUDA generators,
+        which drive dropout, and the shuffling generator), the history and
+        the stop flag. Only tensors and plain Python values, so it loads with
+        ``torch.load(weights_only=True)``.
+        """
+        rng = {"torch": torch.get_rng_state(), "shuffle": self.generator.get_state()}
+        if self.device.type == "cuda":
+            rng["cuda"] = torch.cuda.get_rng_state(self.device)
+        return {
+            "format_version": STATE_FORMAT_VERSION,
+            "run_id": self.run_id,
+            "should_stop": self.should_stop,
+            "module": self.module.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "callbacks": [
+                {"class": type(cb).__name__, "state": cb.state_dict()} for cb in self.callbacks
+            ],
+            "rng": rng,
+            "history": [_plain_logs(row) for row in self.history],
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore a :meth:`state_dict`; a ``ValueError`` names any mismatch."""
+        if state.get("format_version") != STATE_FORMAT_VERSION:
+            raise ValueError(
+                f"Unsupported checkpoint format {state.get('format_version')!r}; "
+                f"expected {STATE_FORMAT_VERSION}."
+            )
+        saved = [entry["class"] for entry in state["callbacks"]]
+        current = [type(cb).__name__ for cb in self.callbacks]
+        if saved != current:
+            raise ValueError(
+                f"The checkpoint was written with callbacks {saved}, but this fit has "
+                f"{current}; it belongs to a different model configuration."
+            )
+        try:
+            self.module.load_state_dict(state["module"])
+        except RuntimeError as exc:
+            raise ValueError(f"The checkpoint does not match this model's network: {exc}") from None
+        try:
+            self.optimizer.load_state_dict(state["optimizer"])
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"The checkpoint does not match this optimizer: {exc}") from None
+        for callback, entry in zip(self.callbacks, state["callbacks"], strict=True):
+            callback.load_state_dict(entry["state"])
+        torch.set_rng_state(state["rng"]["torch"])
+        self.generator.set_state(state["rng"]["shuffle"])
+        if "cuda" in state["rng"] and self.device.type == "cuda":
+            torch.cuda.set_rng_state(state["rng"]["cuda"], self.device)
+        self.history[:] = [dict(row) for row in state["history"]]
+        self.should_stop = bool(state["should_stop"])
+
+    @property
+    def run_id(self) -> str:
+        """Deterministic identifier of this fit (computed on first use).
+
+        Equal for two fits of the same estimator configuration on the same
+        data, different otherwise: checkpoints use it to keep parallel fits
+        apart and to find the run to resume.
+        """
+        if self._run_id is None:
+            self._run_id = self._run_id_factory() if self._run_id_factory else "run"
+        return self._run_id
 
     def _train_one_epoch(self, data: TensorData) -> float:
         module, optimizer, loss_function = self.module, self.optimizer, self.loss_function
@@ -157,6 +256,7 @@ class Trainer:
         else:
             order = None
         mean_weight = None if data.weight is None else float(data.weight.mean())
+        penalized = penalized_weights(module) if self.penalty is not None else None
         total = torch.zeros((), device=self.device)
         for batch, (start, stop) in enumerate(batch_bounds(n_samples, self.batch_size)):
             if self._batch_hooks:
@@ -171,6 +271,8 @@ class Trainer:
                 w = None if data.weight is None else data.weight[index]
             optimizer.zero_grad(set_to_none=True)
             loss = reduce_batch_loss(loss_function(module(X), y), w, mean_weight)
+            if penalized is not None:
+                loss = loss + self.penalty(penalized)
             loss.backward()
             if self._batch_hooks:
                 for callback in self._batch_hooks:
@@ -193,6 +295,11 @@ class Trainer:
         if self.valid_metrics is not None:
             logs.update(self.valid_metrics(outputs, data.y))
         return logs
+
+
+def _plain_logs(logs: dict) -> dict:
+    """History row with numpy scalars turned into Python numbers (safe to load)."""
+    return {key: value.item() if hasattr(value, "item") else value for key, value in logs.items()}
 
 
 def _format_logs(logs: dict) -> str:

@@ -1,0 +1,74 @@
+"""Subprocess body of the checkpoint tests: one training run, optionally killed.
+
+Usage: python checkpoint_worker.py CHECKPOINT_DIR OUTPUT_FILE [KILL_EPOCH]
+
+The run kills its own process with SIGKILL in the middle of epoch KILL_EPOCH
+(after its third batch): no Python clean-up runs, exactly like a crash or an
+out-of-memory kill. The killing callback is in the configuration in every run,
+so a killed run and its resumption are the same fit.
+"""
+
+import os
+import signal
+import sys
+
+import numpy as np
+import torch
+from sklearn.datasets import make_classification
+
+from skneural import NeuralClassifier
+from skneural.callbacks import Callback, Checkpoint
+
+
+class KillMidEpoch(Callback):
+    def __init__(self, epoch=None):
+        self.epoch = epoch
+
+    def on_batch_end(self, trainer, batch, loss, **kwargs):
+        target = os.environ.get("SKNEURAL_KILL_EPOCH")
+        if target and trainer.epoch + 1 == int(target) and batch == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main(checkpoint_dir, output_file):
+    X, y = make_classification(
+        n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+    lr_decay = torch.optim.lr_scheduler.StepLR
+    clf = NeuralClassifier(
+        hidden_layer_sizes=(32, 16),
+        dropout=0.2,
+        batch_size=32,
+        max_epochs=60,
+        lr=1e-2,
+        n_iter_no_change=3,
+        optimizer_params={"betas": (0.85, 0.99)},
+        callbacks=[KillMidEpoch(), _StepDecay(lr_decay), Checkpoint(checkpoint_dir)],
+        random_state=0,
+    )
+    clf.fit(X, y)
+    weights = {name: p.detach().numpy() for name, p in clf.module_.state_dict().items()}
+    np.savez(output_file, n_iter=clf.n_iter_, lr=clf.history_.column("lr"), **weights)
+
+
+class _StepDecay(Callback):
+    """A learning-rate schedule with state, stepped every epoch."""
+
+    def __init__(self, scheduler=None):
+        self.scheduler = scheduler
+
+    def on_train_begin(self, trainer, **kwargs):
+        self.schedule_ = self.scheduler(trainer.optimizer, step_size=3, gamma=0.5)
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        self.schedule_.step()
+
+    def state_dict(self):
+        return self.schedule_.state_dict()
+
+    def load_state_dict(self, state):
+        self.schedule_.load_state_dict(state)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,153 @@
+"""Crash-safe checkpoints and bit-identical resume."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+
+from skneural import NeuralClassifier
+from skneural.callbacks import Checkpoint
+from skneural.training._checkpoint_io import atomic_save, load_checkpoint
+from tests.conftest import FAST
+
+WORKER = Path(__file__).with_name("checkpoint_worker.py")
+ROOT = Path(__file__).parents[2]
+
+
+def _run_worker(checkpoint_dir, output, kill_epoch=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    env.pop("SKNEURAL_KILL_EPOCH", None)
+    if kill_epoch is not None:
+        env["SKNEURAL_KILL_EPOCH"] = str(kill_epoch)
+    return subprocess.run(
+        [sys.executable, str(WORKER), str(checkpoint_dir), str(output)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_sigkill_mid_epoch_then_resume_is_bit_identical(tmp_path):
+    # Shuffling, dropout, an LR schedule and early stopping are all on.
+    reference = _run_worker(tmp_path / "reference", tmp_path / "reference.npz")
+    assert reference.returncode == 0, reference.stderr
+
+    killed = _run_worker(tmp_path / "run", tmp_path / "killed.npz", kill_epoch=7)
+    assert killed.returncode == -signal.SIGKILL
+    assert not (tmp_path / "killed.npz").exists()
+    (latest,) = (tmp_path / "run").glob("*/latest.pt")
+    assert len(load_checkpoint(latest)["history"]) == 6
+
+    resumed = _run_worker(tmp_path / "run", tmp_path / "resumed.npz")
+    assert resumed.returncode == 0, resumed.stderr
+
+    expected, actual = np.load(tmp_path / "reference.npz"), np.load(tmp_path / "resumed.npz")
+    assert set(expected.files) == set(actual.files)
+    assert int(actual["n_iter"]) == int(expected["n_iter"]) < 60  # early stopping fired
+    for name in expected.files:
+        np.testing.assert_array_equal(actual[name], expected[name], err_msg=name)
+
+
+def test_resume_counts_max_epochs_in_total(tmp_path, classification_data):
+    X, y = classification_data
+    params = {**FAST, "early_stopping": False, "max_epochs": 6}
+    clf = NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    again = NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    assert again.n_iter_ == clf.n_iter_ == 6
+    assert again.callbacks_[0].resumed_from_ is not None
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_parallel_search_fits_never_share_files(tmp_path, classification_data):
+    clf = NeuralClassifier(callbacks=[Checkpoint(tmp_path, monitor="valid_loss")], **FAST)
+    GridSearchCV(clf, {"lr": [1e-2, 3e-3]}, cv=3, n_jobs=2).fit(*classification_data)
+    assert len(list(tmp_path.glob("*/latest.pt"))) == 2 * 3 + 1  # candidates x folds + refit
+    assert len(list(tmp_path.glob("*/best.pt"))) == 7
+
+
+def test_best_checkpoint_and_load_best(tmp_path, classification_data):
+    callback = Checkpoint(tmp_path, monitor="valid_accuracy", load_best=True)
+    clf = NeuralClassifier(callbacks=[callback], **{**FAST, "early_stopping": False})
+    clf.fit(*classification_data)
+    fitted = clf.callbacks_[0]
+    best = load_checkpoint(fitted.directory_ / "best.pt")
+    accuracies = clf.history_.column("valid_accuracy")
+    assert len(best["history"]) == int(np.argmax(accuracies)) + 1
+    for name, tensor in clf.module_.state_dict().items():
+        torch.testing.assert_close(tensor, best["module"][name], rtol=0, atol=0)
+
+
+def test_crash_during_write_keeps_previous_checkpoint(tmp_path, monkeypatch):
+    path = tmp_path / "latest.pt"
+    atomic_save({"format_version": 1, "value": torch.ones(3)}, path)
+
+    def crash_halfway(obj, file):
+        file.write(b"PK\x03\x04 partial bytes")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", crash_halfway)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_save({"format_version": 1, "value": torch.zeros(3)}, path)
+    monkeypatch.undo()
+    torch.testing.assert_close(load_checkpoint(path)["value"], torch.ones(3))
+    assert [p.name for p in tmp_path.iterdir()] == ["latest.pt"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_damaged_checkpoint_is_a_clear_error(tmp_path, classification_data, damage):
+    X, y = classification_data
+    params = {**FAST, "max_epochs": 2}
+    NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    (latest,) = tmp_path.glob("*/latest.pt")
+    data = latest.read_bytes()
+    latest.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"not a checkpoint")
+    damaged = latest.read_bytes()
+    with pytest.raises(ValueError, match="is truncated or corrupted"):
+        NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    assert latest.read_bytes() == damaged  # nothing overwritten
+
+
+def test_checkpoint_from_another_model_is_rejected_untouched(tmp_path, classification_data):
+    X, y = classification_data
+    NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **{**FAST, "max_epochs": 2}).fit(X, y)
+    (latest,) = tmp_path.glob("*/latest.pt")
+    before = latest.read_bytes()
+    other = NeuralClassifier(
+        callbacks=[Checkpoint(tmp_path / "other", resume=latest)],
+        **{**FAST, "hidden_layer_sizes": (7,)},
+    )
+    with pytest.raises(ValueError, match="does not match this model's network"):
+        other.fit(X, y)
+    assert latest.read_bytes() == before
+
+
+def test_resume_path_must_exist(tmp_path, classification_data):
+    callback = Checkpoint(tmp_path, resume=tmp_path / "missing.pt")
+    with pytest.raises(FileNotFoundError, match="missing.pt.*no checkpoint file"):
+        NeuralClassifier(callbacks=[callback], **FAST).fit(*classification_data)
+
+
+class Payload:
+    """Stands for an object whose unpickling could run code."""
+
+
+def test_checkpoint_loads_without_unpickling_code(tmp_path):
+    path = tmp_path / "evil.pt"
+    torch.save({"format_version": 1, "payload": Payload()}, path)
+    with pytest.raises(ValueError, match="does not unpickle them"):
+        load_checkpoint(path)
+
+
+def test_resume_false_starts_afresh(tmp_path, classification_data):
+    X, y = classification_data
+    params = {**FAST, "early_stopping": False, "max_epochs": 3}
+    NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    fresh = NeuralClassifier(callbacks=[Checkpoint(tmp_path, resume=False)], **params).fit(X, y)
+    assert fresh.callbacks_[0].resumed_from_ is None

@@ -12,11 +12,12 @@ from numbers import Integral, Real
 import joblib
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping
+from ..callbacks._naming import callback_names
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
@@ -24,6 +25,7 @@ from ..training._device import loadable_device, resolve_device
 from ..training._interrupt import interrupt_should_propagate
 from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
+from ..utils._params import close_names_hint
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -145,22 +147,68 @@ class BaseNeuralEstimator(BaseEstimator):
                 entries = params.get(name)
                 if isinstance(entries, dict):
                     params.update({f"{name}__{key}": value for key, value in entries.items()})
+            callbacks = params.get("callbacks") or []
+            for name, callback in zip(callback_names(callbacks), callbacks, strict=True):
+                params[f"callbacks__{name}"] = callback
+                if isinstance(callback, Callback):
+                    for key, value in callback.get_params(deep=True).items():
+                        params[f"callbacks__{name}__{key}"] = value
         return params
 
     def set_params(self, **params):
-        """Set parameters; ``<dict_param>__<key>`` updates one entry of a dict
-        parameter (``module_params``, ``optimizer_params``, ``loss_params``)
-        on a copy, never on the dict the user passed in."""
-        entries = {}
+        """Set parameters, including the entries of dict and list parameters.
+
+        ``<dict_param>__<key>`` updates one entry of a dict parameter
+        (``module_params``, ``optimizer_params``, ``loss_params``) and
+        ``callbacks__<name>__<param>`` one setting of a callback, where
+        ``<name>`` is the callback's lower-cased class name (numbered
+        ``-1``, ``-2``, ... when a class repeats, as in ``make_pipeline``);
+        ``callbacks__<name>`` replaces that callback. Both work on copies,
+        never on the dict, list or callbacks the user passed in.
+        """
+        valid = self.get_params(deep=False)
+        for name in params:
+            if name.partition("__")[0] not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}."
+                    f"{close_names_hint(name, self.get_params(deep=True))} "
+                    f"Valid parameters are: {sorted(valid)}."
+                )
+        entries, callback_updates = {}, {}
         for name in list(params):
             prefix, sep, key = name.partition("__")
             if sep and prefix in self._dict_params:
                 entries.setdefault(prefix, {})[key] = params.pop(name)
+            elif sep and prefix == "callbacks":
+                callback_updates[key] = params.pop(name)
         super().set_params(**params)
         for prefix, updates in entries.items():
             current = getattr(self, prefix)
             setattr(self, prefix, {**(current if isinstance(current, dict) else {}), **updates})
+        if callback_updates:
+            self.callbacks = self._updated_callbacks(callback_updates)
         return self
+
+    def _updated_callbacks(self, updates):
+        """A new callbacks list with ``updates`` (``<name>[__<param>]: value``) applied."""
+        callbacks = list(self.callbacks or [])
+        names = callback_names(callbacks)
+        settings = {}
+        for key, value in updates.items():
+            name, sep, param = key.partition("__")
+            if name not in names:
+                raise ValueError(
+                    f"Invalid parameter 'callbacks__{key}' for estimator {type(self).__name__}: "
+                    f"no callback is named {name!r}.{close_names_hint(name, names)} "
+                    f"The callbacks are named {names}."
+                )
+            if sep:
+                settings.setdefault(names.index(name), {})[param] = value
+            else:
+                callbacks[names.index(name)] = value
+        for index, values in settings.items():
+            callbacks[index] = clone(callbacks[index]).set_params(**values)
+        return callbacks
 
     def _check_extra_params(self):
         """Checks the constraint table cannot express."""

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping
 from ..callbacks._naming import callback_names
+from ..callbacks._sklearn_tasks import SklearnEpochTasks
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
@@ -27,6 +28,7 @@ from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
 from ..utils._params import close_names_hint
 from ..utils._sklearn_compat import (
+    CallbackSupportMixin,
     Interval,
     StrOptions,
     _check_sample_weight,
@@ -37,13 +39,17 @@ from ..utils._sklearn_compat import (
 _SEED_HIGH = 2**31 - 1
 
 
-class BaseNeuralEstimator(BaseEstimator):
+class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     """Parameters, validation and the fit/predict flow common to all estimators.
 
     Subclasses define how targets are encoded (``_encode_targets``), which
     loss is resolved (``_resolve_loss``), what the validation metric is
     (``_valid_metrics``), how rows are stratified for the validation split
     (``_stratify_labels``) and whether ``y`` must be numeric (``_y_numeric``).
+
+    With scikit-learn >= 1.9 the estimators support its callback API
+    (``set_callbacks``): a fit is a task with one sub-task per epoch, so a
+    ``ProgressBar`` set on a ``GridSearchCV`` reaches down to the epochs.
     """
 
     # Dict-valued parameters whose entries are settable as ``<param>__<key>``
@@ -311,6 +317,8 @@ class BaseNeuralEstimator(BaseEstimator):
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
         loss_spec = self._resolve_loss()
+        n_epochs = 1 if incremental else self.max_epochs
+        sklearn_task = self._sklearn_fit_task(n_epochs, X, y)
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
         if continuing:
@@ -358,7 +366,9 @@ class BaseNeuralEstimator(BaseEstimator):
                 shuffle=self.shuffle,
                 generator=generator,
                 callbacks=self._fit_callbacks(
-                    has_validation=valid is not None, incremental=incremental
+                    has_validation=valid is not None,
+                    incremental=incremental,
+                    sklearn_task=sklearn_task,
                 ),
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
@@ -367,7 +377,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
             )
             try:
-                trainer.fit(train, valid, n_epochs=1 if incremental else self.max_epochs)
+                trainer.fit(train, valid, n_epochs=n_epochs)
             except KeyboardInterrupt:
                 if interrupt_should_propagate():
                     raise
@@ -379,8 +389,18 @@ class BaseNeuralEstimator(BaseEstimator):
                 )
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
-        self.callbacks_ = trainer.callbacks
+        self.callbacks_ = [cb for cb in trainer.callbacks if not getattr(cb, "_transient", False)]
+        if sklearn_task is not None:
+            sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
+
+    def _sklearn_fit_task(self, n_epochs, X, y):
+        """Open this fit's task for scikit-learn callbacks (``None`` without them)."""
+        if not getattr(self, "_skl_callbacks", None):
+            return None
+        task = self._init_callback_context(max_subtasks=n_epochs)
+        task.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        return task
 
     def _run_id(self, X, y, weights, epochs_done):
         """Hash of the estimator's configuration, its training state and the data.
@@ -432,8 +452,10 @@ class BaseNeuralEstimator(BaseEstimator):
             None if weights is None else torch.from_numpy(weights[index]).to(device),
         )
 
-    def _fit_callbacks(self, *, has_validation, incremental):
+    def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
+        if sklearn_task is not None:
+            callbacks.append(SklearnEpochTasks(sklearn_task, self))
         if self.early_stopping and not incremental:
             callbacks.append(
                 EarlyStopping(

@@ -5,6 +5,17 @@ private helper breaks exactly one file.
 """
 
 from sklearn.base import _fit_context
+
+try:
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # scikit-learn < 1.9 has no callback API
+
+    class CallbackSupportMixin:
+        """Stand-in for scikit-learn < 1.9: no ``set_callbacks``."""
+
+
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._validation import _fit_and_score
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -15,12 +26,15 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 __all__ = [
+    "BaseSearchCV",
+    "CallbackSupportMixin",
     "HasMethods",
     "Hidden",
     "Interval",
     "InvalidParameterError",
     "StrOptions",
     "_check_sample_weight",
+    "_fit_and_score",
     "_fit_context",
     "validate_data",
 ]

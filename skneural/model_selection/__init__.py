@@ -1,0 +1,19 @@
+"""Hyperparameter search: default spaces, Optuna and Hyperopt searches, nested CV, Dask."""
+
+from ._dask import dask_backend
+from ._hyperopt_search import HyperoptSearchCV
+from ._nested import nested_cross_validate
+from ._optuna_search import OptunaSearchCV
+from ._pruning import OptunaPruningCallback
+from ._search_space import LayerSizes, OptunaSpace, search_space
+
+__all__ = [
+    "HyperoptSearchCV",
+    "LayerSizes",
+    "OptunaPruningCallback",
+    "OptunaSearchCV",
+    "OptunaSpace",
+    "dask_backend",
+    "nested_cross_validate",
+    "search_space",
+]

@@ -3,6 +3,7 @@
 import contextlib
 import os
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -100,8 +101,11 @@ def test_a_cluster_that_goes_away_leaves_no_results(small_classification):
     client = distributed.Client(cluster, timeout="2s")  # give up reconnecting quickly
 
     def shut_the_cluster_down(estimator, X, y):  # a local function: sent by value
-        distributed.get_client().shutdown()
-        return 0.0
+        # Never return: the shutdown ends this worker process, and no score may
+        # reach the client before the cluster is gone.
+        with contextlib.suppress(Exception):
+            distributed.get_client().shutdown()
+        threading.Event().wait(timeout=60)
 
     # a scikit-learn estimator keeps torch out of this worker: it starts faster
     search = GridSearchCV(

@@ -153,7 +153,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 entries = params.get(name)
                 if isinstance(entries, dict):
                     params.update({f"{name}__{key}": value for key, value in entries.items()})
-            callbacks = params.get("callbacks") or []
+            # Invalid values are only rejected at fit; list nothing for them.
+            callbacks = params.get("callbacks")
+            callbacks = callbacks if isinstance(callbacks, list) else []
             for name, callback in zip(callback_names(callbacks), callbacks, strict=True):
                 params[f"callbacks__{name}"] = callback
                 if isinstance(callback, Callback):
@@ -197,7 +199,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _updated_callbacks(self, updates):
         """A new callbacks list with ``updates`` (``<name>[__<param>]: value``) applied."""
-        callbacks = list(self.callbacks or [])
+        callbacks = list(self.callbacks) if isinstance(self.callbacks, list) else []
         names = callback_names(callbacks)
         settings = {}
         for key, value in updates.items():

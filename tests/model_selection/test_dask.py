@@ -71,6 +71,7 @@ def test_grid_search_fits_run_in_the_workers(client, small_classification):
 
 
 def test_optuna_folds_run_in_the_workers_and_the_pruning_fold_locally(client, small_classification):
+    pytest.importorskip("optuna")
     clf = NeuralClassifier(callbacks=[WhereAmI()], **TINY)
     search = OptunaSearchCV(clf, n_trials=2, cv=3, n_jobs=-1, scoring=fit_pid, random_state=0)
     with dask_backend(client):

@@ -4,12 +4,13 @@ import sys
 
 import numpy as np
 import pytest
-from hyperopt import hp
 from sklearn.exceptions import FitFailedWarning
 
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.model_selection import HyperoptSearchCV
 from tests.model_selection.conftest import TINY
+
+hp = pytest.importorskip("hyperopt").hp
 
 
 def test_search_interface(small_regression):

@@ -28,6 +28,7 @@ def test_outer_scores_come_from_unseen_folds(small_classification):
 
 
 def test_works_with_skneural_searches(small_classification):
+    pytest.importorskip("optuna")
     search = OptunaSearchCV(NeuralClassifier(**TINY), n_trials=2, cv=2, random_state=0)
     result = nested_cross_validate(search, *small_classification, cv=2)
     assert np.isfinite(result["best_inner_score"]).all() and "estimator" not in result

@@ -5,9 +5,7 @@ import pickle
 import sys
 
 import numpy as np
-import optuna
 import pytest
-from optuna.distributions import CategoricalDistribution, FloatDistribution
 from sklearn.base import clone
 from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import FitFailedWarning
@@ -19,6 +17,9 @@ from skneural import NeuralClassifier, NeuralRegressor
 from skneural.model_selection import OptunaPruningCallback, OptunaSearchCV
 from tests.model_selection.conftest import TINY
 
+optuna = pytest.importorskip("optuna")
+CategoricalDistribution = optuna.distributions.CategoricalDistribution
+FloatDistribution = optuna.distributions.FloatDistribution
 States = optuna.trial.TrialState
 
 

@@ -6,8 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import optuna
+import pytest
 
+optuna = pytest.importorskip("optuna")
 WORKER = Path(__file__).with_name("optuna_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -85,6 +85,7 @@ def test_checkpoints_ignore_whether_callbacks_are_set(small_classification, tmp_
 
 @pytest.mark.parametrize("verbose", [1, 2, 3])
 def test_verbose_search_shows_candidates_folds_and_epochs(verbose, small_classification, capsys):
+    pytest.importorskip("optuna")
     OptunaSearchCV(NeuralClassifier(**TINY), n_trials=2, cv=2, verbose=verbose).fit(
         *small_classification
     )
@@ -97,6 +98,7 @@ def test_verbose_search_shows_candidates_folds_and_epochs(verbose, small_classif
 
 
 def test_verbose_hyperopt_search(small_classification, capsys):
+    pytest.importorskip("hyperopt")
     HyperoptSearchCV(NeuralClassifier(**TINY), max_evals=1, cv=2, verbose=1).fit(
         *small_classification
     )
@@ -113,14 +115,14 @@ def test_sklearn_search_verbose_with_estimator_verbose_shows_epochs(small_classi
 
 
 @pytest.mark.parametrize(
-    "make_search",
+    ("backend", "make_search"),
     [
-        lambda clf: OptunaSearchCV(clf, n_trials=2, cv=2, pruner=None, random_state=0),
-        lambda clf: HyperoptSearchCV(clf, max_evals=2, cv=2, random_state=0),
+        ("optuna", lambda clf: OptunaSearchCV(clf, n_trials=2, cv=2, pruner=None, random_state=0)),
+        ("hyperopt", lambda clf: HyperoptSearchCV(clf, max_evals=2, cv=2, random_state=0)),
     ],
-    ids=["optuna", "hyperopt"],
 )
-def test_skneural_searches_take_sklearn_callbacks_too(make_search, small_classification):
+def test_skneural_searches_take_sklearn_callbacks_too(backend, make_search, small_classification):
+    pytest.importorskip(backend)
     recorder = RecordTasks()
     clf = NeuralClassifier(**{**TINY, "max_epochs": 3}, early_stopping=False)
     search = make_search(clf).set_callbacks(recorder)

@@ -5,9 +5,7 @@ import pickle
 import sys
 
 import numpy as np
-import optuna
 import pytest
-from hyperopt import pyll
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RandomizedSearchCV
 from sklearn.pipeline import make_pipeline
@@ -38,9 +36,11 @@ class WidthNet(nn.Module):
 @pytest.mark.parametrize("backend", ["skopt", "optuna", "hyperopt", "sklearn"])
 @pytest.mark.parametrize("Estimator", [NeuralClassifier, NeuralRegressor])
 def test_default_space_covers_the_usual_hyperparameters(backend, Estimator):
+    if backend in ("optuna", "hyperopt"):
+        pytest.importorskip(backend)
     space = search_space(Estimator(), backend=backend)
     if backend == "optuna":
-        params = space(optuna.create_study().ask())
+        params = space(sys.modules["optuna"].create_study().ask())
     else:
         params = space
     assert sorted(params) == DEFAULT_NAMES
@@ -68,6 +68,7 @@ def test_sklearn_space_samples_valid_parameters():
 
 
 def test_hyperopt_space_is_made_of_expressions():
+    pyll = pytest.importorskip("hyperopt").pyll
     space = search_space(NeuralRegressor(), "hyperopt")
     assert all(isinstance(expression, pyll.Apply) for expression in space.values())
     sample = pyll.stochastic.sample(space, rng=np.random.default_rng(0))
@@ -75,6 +76,7 @@ def test_hyperopt_space_is_made_of_expressions():
 
 
 def test_optuna_space_builds_layers_from_depth_and_width():
+    optuna = pytest.importorskip("optuna")
     space = search_space(NeuralClassifier(), "optuna")
     assert isinstance(space, OptunaSpace)
     trial = optuna.create_study().ask()

@@ -49,7 +49,7 @@ def dask_backend(client):
     >>> with dask_backend(client):  # doctest: +SKIP
     ...     GridSearchCV(clf, grid, n_jobs=-1).fit(X, y)
     """
-    distributed = import_optional("distributed", extra="dask", purpose="dask_backend")
+    distributed = import_optional("distributed", extra="dask", feature="dask_backend")
     if not isinstance(client, distributed.Client):
         raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}.")
     if client.status != "running":

@@ -140,7 +140,7 @@ class HyperoptSearchCV(TrialSearchCV):
         return self.max_evals
 
     def _run_trials(self, estimator, evaluate):
-        hyperopt = import_optional("hyperopt", extra="hyperopt", purpose="HyperoptSearchCV")
+        hyperopt = import_optional("hyperopt", extra="hyperopt", feature="HyperoptSearchCV")
         space = self._checked_space(hyperopt, estimator)
         candidates = []
 

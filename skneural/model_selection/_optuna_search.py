@@ -193,7 +193,7 @@ class OptunaSearchCV(TrialSearchCV):
         return self.n_trials
 
     def _run_trials(self, estimator, evaluate):
-        optuna = import_optional("optuna", extra="optuna", purpose="OptunaSearchCV")
+        optuna = import_optional("optuna", extra="optuna", feature="OptunaSearchCV")
         if self.n_trials is None and self.timeout is None:
             raise ValueError("Set n_trials or timeout; with neither the search never ends.")
         if self.pruner is not None:

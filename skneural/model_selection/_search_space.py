@@ -186,8 +186,8 @@ def _to_skopt(dimensions: dict) -> dict:
 
 
 def _to_hyperopt(dimensions: dict) -> dict:
-    purpose = 'search_space(backend="hyperopt")'
-    hp = import_optional("hyperopt", extra="hyperopt", purpose=purpose).hp
+    feature = 'search_space(backend="hyperopt")'
+    hp = import_optional("hyperopt", extra="hyperopt", feature=feature).hp
     space = {}
     for name, dim in dimensions.items():
         if isinstance(dim, _Range):
@@ -204,7 +204,7 @@ def _to_hyperopt(dimensions: dict) -> dict:
 
 
 def _to_optuna(dimensions: dict):
-    import_optional("optuna", extra="optuna", purpose='search_space(backend="optuna")')
+    import_optional("optuna", extra="optuna", feature='search_space(backend="optuna")')
     return OptunaSpace(dimensions)
 
 

@@ -131,6 +131,6 @@ def test_dask_backend_needs_a_client():
 
 def test_missing_distributed_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(ImportError, match=r'pip install "skneural\[dask\]"'):
+    with pytest.raises(ImportError, match=r"pip install skneural\[dask\]"):
         with dask_backend(None):
             pass

@@ -77,5 +77,5 @@ def test_malformed_spaces_are_rejected(space, error, match, small_classification
 def test_missing_hyperopt_names_the_extra(monkeypatch, small_classification):
     monkeypatch.setitem(sys.modules, "hyperopt", None)
     search = HyperoptSearchCV(NeuralClassifier(**TINY), max_evals=1)
-    with pytest.raises(ImportError, match=r'pip install "skneural\[hyperopt\]"'):
+    with pytest.raises(ImportError, match=r"pip install skneural\[hyperopt\]"):
         search.fit(*small_classification)

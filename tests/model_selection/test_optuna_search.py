@@ -215,7 +215,7 @@ def test_dict_params_of_any_name_are_accepted(small_classification):
 def test_missing_optuna_names_the_extra(monkeypatch, small_classification):
     monkeypatch.setitem(sys.modules, "optuna", None)
     search = OptunaSearchCV(NeuralClassifier(**TINY), n_trials=1)
-    with pytest.raises(ImportError, match=r'pip install "skneural\[optuna\]"'):
+    with pytest.raises(ImportError, match=r"pip install skneural\[optuna\]"):
         search.fit(*small_classification)
 
 

@@ -120,7 +120,7 @@ def test_space_needs_a_skneural_estimator():
 @pytest.mark.parametrize(("backend", "module"), [("optuna", "optuna"), ("hyperopt", "hyperopt")])
 def test_missing_optional_backend_names_the_extra(monkeypatch, backend, module):
     monkeypatch.setitem(sys.modules, module, None)
-    with pytest.raises(ImportError, match=rf'pip install "skneural\[{module}\]"'):
+    with pytest.raises(ImportError, match=rf"pip install skneural\[{module}\]"):
         search_space(NeuralClassifier(), backend=backend)
 
 

@@ -45,25 +45,97 @@ class Callback(BaseEstimator):
     _runs_last = False
 
     def on_train_begin(self, trainer, **kwargs):
-        """Run once before the first epoch."""
+        """Run once before the first epoch.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_epoch_begin(self, trainer, epoch, **kwargs):
-        """Run at the start of each epoch (``epoch`` counts from 1)."""
+        """Run at the start of each epoch.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        epoch : int
+            The epoch about to run, counted from 1 (and across ``warm_start``
+            fits).
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_batch_begin(self, trainer, batch, **kwargs):
-        """Run before each optimisation step."""
+        """Run before each optimisation step.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        batch : int
+            Index of the mini-batch within the epoch, from 0.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_after_backward(self, trainer, batch, **kwargs):
-        """Run between ``loss.backward()`` and ``optimizer.step()``."""
+        """Run between ``loss.backward()`` and ``optimizer.step()``.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        batch : int
+            Index of the mini-batch within the epoch, from 0.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_batch_end(self, trainer, batch, loss, **kwargs):
-        """Run after each optimisation step; ``loss`` is the batch loss tensor."""
+        """Run after each optimisation step.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        batch : int
+            Index of the mini-batch within the epoch, from 0.
+        loss : torch.Tensor
+            The (weighted) mean loss of the batch, a scalar tensor.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_epoch_end(self, trainer, epoch, logs, **kwargs):
-        """Run after each epoch, once its metrics are in ``logs``."""
+        """Run after each epoch, once its metrics are in ``logs``.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        epoch : int
+            The epoch that ended, counted from 1.
+        logs : dict
+            This epoch's history row (``train_loss``, ``valid_loss``, ...);
+            entries added here are recorded in the history.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_train_end(self, trainer, **kwargs):
-        """Run once when training ends, however it ends."""
+        """Run once when training ends, however it ends.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def state_dict(self) -> dict:
         """The callback's running state, to be saved in checkpoints."""

@@ -139,6 +139,20 @@ class BaseNeuralEstimator(BaseEstimator):
 
     # ------------------------------------------------------------------ params
     def get_params(self, deep=True):
+        """Get the parameters of this estimator.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of nested objects and one entry
+            ``<dict_param>__<key>`` per entry of ``module_params``,
+            ``optimizer_params`` and ``loss_params``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         params = super().get_params(deep=deep)
         if deep:
             for name in self._dict_params:
@@ -148,9 +162,21 @@ class BaseNeuralEstimator(BaseEstimator):
         return params
 
     def set_params(self, **params):
-        """Set parameters; ``<dict_param>__<key>`` updates one entry of a dict
-        parameter (``module_params``, ``optimizer_params``, ``loss_params``)
-        on a copy, never on the dict the user passed in."""
+        """Set the parameters of this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters. ``<dict_param>__<key>`` (e.g.
+            ``module_params__width=64``) updates one entry of
+            ``module_params``, ``optimizer_params`` or ``loss_params`` on a
+            copy, never in the dict the user passed in.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
         entries = {}
         for name in list(params):
             prefix, sep, key = name.partition("__")

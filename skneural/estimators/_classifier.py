@@ -210,16 +210,20 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs with the features of the first call.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
         classes : array-like of shape (n_classes,), default=None
             Every class that will ever appear; required on the first call for
             single-label targets (as in scikit-learn's ``partial_fit``).
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights of the loss.
 
         Returns
         -------
         self : object
+            The estimator, trained for one more epoch.
         """
         first_call = not hasattr(self, "module_")
         if first_call and classes is None and type_of_target(y) != "multilabel-indicator":
@@ -231,7 +235,8 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs.
 
         Returns
         -------
@@ -248,7 +253,18 @@ default="log_loss"
         return torch.sigmoid(outputs).numpy()
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of the class probabilities.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The log of :meth:`predict_proba` (``-inf`` where it is zero).
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
@@ -257,11 +273,14 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels from ``classes_``, or a 0/1 indicator matrix (probability
+            above 0.5) for multilabel targets.
         """
         proba = self.predict_proba(X)
         if self._multilabel:

@@ -39,7 +39,7 @@ or callable, default="squared_error"
     ----------
     n_outputs_ : int
         Number of regression targets.
-    y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
+    y_mean_, y_scale_ : ndarray of shape (`n_outputs_`,)
         Target standardisation (zeros and ones when it is off).
     {attributes}
 
@@ -183,13 +183,17 @@ or callable, default="squared_error"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs with the features of the first call.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, with the outputs of the first call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights of the loss.
 
         Returns
         -------
         self : object
+            The estimator, trained for one more epoch.
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
@@ -198,7 +202,8 @@ or callable, default="squared_error"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Numeric inputs.
 
         Returns
         -------

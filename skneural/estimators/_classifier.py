@@ -198,7 +198,7 @@ default="log_loss"
                 correct = (outputs[:, 0] > 0) == y.bool()
             else:
                 correct = ((outputs > 0) == y.bool()).all(dim=1)
-            return {"valid_accuracy": float(correct.float().mean())}
+            return {"valid_accuracy": float(correct.double().mean())}
 
     # ---------------------------------------------------------------- api
     @_fit_context(prefer_skip_nested_validation=True)

@@ -92,7 +92,7 @@ def as_float(values: pd.Series, column: str) -> np.ndarray:
                 f"{column} as numbers, e.g. {unreadable.unique()[:3].tolist()!r}; clean "
                 "them, or declare the column in categorical_columns."
             )
-        result = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+        result = parsed.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     result[np.isinf(result)] = np.nan
     return result
 

@@ -216,26 +216,7 @@ list of str, default=None
         frame = validate_frame(self, X, reset=True, numeric_only=True)
         kinds = self._column_kinds(frame)
         sizes = self._category_counts(frame, [p for p, k in kinds.items() if k == "categorical"])
-        empty = [
-            position
-            for position, kind in sorted(kinds.items())
-            if (
-                sizes[position] == 0
-                if kind == "categorical"
-                else self._is_empty(frame, position, kind)
-            )
-        ]
-        if len(empty) == len(kinds):
-            raise ValueError(
-                f"{type(self).__name__} has no usable column: every column is entirely missing."
-            )
-        if empty:
-            warnings.warn(
-                f"{type(self).__name__} drops the columns {[frame.columns[p] for p in empty]}: "
-                "they are entirely missing, so they carry no information.",
-                UserWarning,
-                stacklevel=2,
-            )
+        empty = self._empty_columns(frame, kinds, sizes)
         positions = {
             kind: [p for p, k in kinds.items() if k == kind and p not in empty] for kind in KINDS
         }
@@ -297,7 +278,7 @@ list of str, default=None
 
     # --------------------------------------------------------- column kinds
     def _column_kinds(self, frame) -> dict:
-        """Kind of every column by position: declared, else detected."""
+        """Kind of every column by position (in column order): declared, else detected."""
         kinds = self._declared_kinds(frame)
         for position in range(frame.shape[1]):
             if position in kinds:
@@ -317,10 +298,10 @@ list of str, default=None
                     "treated as categorical (numbers become text). If its text only marks "
                     "missing values, clean it or declare it in numeric_columns.",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
             kinds[position] = kind
-        return kinds
+        return dict(sorted(kinds.items()))
 
     def _declared_kinds(self, frame) -> dict:
         declared = {}
@@ -337,6 +318,30 @@ list of str, default=None
                     )
                 declared[position] = kind
         return declared
+
+    def _empty_columns(self, frame, kinds, sizes) -> list:
+        """Positions of the entirely missing columns, dropped with a warning."""
+        empty = [
+            position
+            for position, kind in kinds.items()
+            if (
+                sizes[position] == 0
+                if kind == "categorical"
+                else self._is_empty(frame, position, kind)
+            )
+        ]
+        if len(empty) == len(kinds):
+            raise ValueError(
+                f"{type(self).__name__} has no usable column: every column is entirely missing."
+            )
+        if empty:
+            warnings.warn(
+                f"{type(self).__name__} drops the columns {[frame.columns[p] for p in empty]}: "
+                "they are entirely missing, so they carry no information.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return empty
 
     def _is_empty(self, frame, position, kind) -> bool:
         """Whether a numeric, boolean or datetime column holds no usable value.

@@ -4,6 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
 
 from skneural.preprocessing import TabularPreprocessor
 
@@ -273,3 +276,25 @@ def test_no_warnings_on_clean_data():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         TabularPreprocessor().fit(frame).transform(frame)
+
+
+def test_output_follows_column_order_whatever_is_declared():
+    frame = pd.DataFrame({"b": [1.0, 2.0, 3.0], "a": ["1", "2", "3"], "c": [3.0, 1.0, 2.0]})
+    preprocessor = TabularPreprocessor(numeric_columns=["a"]).fit(frame)
+    assert preprocessor.column_kinds_["numeric"] == ["b", "a", "c"]
+    assert preprocessor.get_feature_names_out().tolist() == ["b", "a", "c"]
+
+
+def test_parameters_are_searchable_in_a_grid_search():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "c": rng.choice(["u", "v", "w"], size=60)})
+    y = (frame["x"] > 0).to_numpy()
+    search = GridSearchCV(
+        make_pipeline(TabularPreprocessor(), LogisticRegression()),
+        {
+            "tabularpreprocessor__scaling": ["standard", "quantile"],
+            "tabularpreprocessor__clip": [None, "iqr"],
+        },
+        cv=3,
+    ).fit(frame, y)
+    assert search.best_score_ > 0.8

@@ -5,6 +5,7 @@ private helper breaks exactly one file.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -12,7 +13,11 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
     StrOptions,
 )
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_sample_weight,
+    validate_data,
+)
 
 __all__ = [
     "HasMethods",
@@ -20,7 +25,9 @@ __all__ = [
     "Interval",
     "InvalidParameterError",
     "StrOptions",
+    "_check_feature_names_in",
     "_check_sample_weight",
     "_fit_context",
+    "_safe_indexing",
     "validate_data",
 ]

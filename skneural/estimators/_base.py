@@ -14,10 +14,11 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
+from ..data._input_transform import resolve_preprocessing, to_float32
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
 from ..training._device import loadable_device, resolve_device
@@ -25,14 +26,22 @@ from ..training._interrupt import interrupt_should_propagate
 from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
 from ..utils._sklearn_compat import (
+    HasMethods,
     Interval,
     StrOptions,
+    _check_feature_names,
+    _check_n_features,
     _check_sample_weight,
     _fit_context,
     validate_data,
 )
 
 _SEED_HIGH = 2**31 - 1
+_NUMERIC_X = {
+    "accept_sparse": ("csr", "csc", "coo"),
+    "dtype": (np.float32, np.float64),
+    "ensure_all_finite": False,
+}
 
 
 class BaseNeuralEstimator(BaseEstimator):
@@ -50,6 +59,7 @@ class BaseNeuralEstimator(BaseEstimator):
     _y_numeric = False
 
     _parameter_constraints: dict = {
+        "preprocessing": [StrOptions({"auto", "standard"}), HasMethods(["fit", "transform"]), None],
         "module": [StrOptions(set(BUILTIN_MODULES)), callable],
         "module_params": [dict, None],
         "hidden_layer_sizes": ["array-like"],
@@ -81,6 +91,7 @@ class BaseNeuralEstimator(BaseEstimator):
     def __init__(
         self,
         *,
+        preprocessing="auto",
         module="mlp",
         module_params=None,
         hidden_layer_sizes=(128, 128),
@@ -109,6 +120,7 @@ class BaseNeuralEstimator(BaseEstimator):
         verbose=0,
         warm_start=False,
     ):
+        self.preprocessing = preprocessing
         self.module = module
         self.module_params = module_params
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -211,34 +223,54 @@ class BaseNeuralEstimator(BaseEstimator):
         return resolve_device(self.device)
 
     # --------------------------------------------------------------- data
-    def _validate_X(self, X, *, reset):
-        check_numeric_columns(X, type(self).__name__)
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=(np.float32, np.float64),
-            ensure_all_finite=False,
-        )
-        check_finite(X, type(self).__name__)
-        return to_float32_dense(X)
-
-    def _validate_X_y(self, X, y, *, reset):
-        check_numeric_columns(X, type(self).__name__)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=(np.float32, np.float64),
-            ensure_all_finite=False,
-            multi_output=True,
-            y_numeric=self._y_numeric,
-        )
-        check_finite(X, type(self).__name__)
+    def _prepare_inputs(self, X, y=None, *, fitting, seed=0):
+        """Validate ``X`` (and ``y``) and map ``X`` to the float32 matrix the
+        network sees, through the input preprocessing fitted here when
+        ``fitting`` (see the ``preprocessing`` parameter)."""
+        if fitting:
+            self._input_kind, self.preprocessor_ = resolve_preprocessing(
+                self.preprocessing, X, seed
+            )
+        if self._input_kind in ("tabular", "custom"):
+            X_raw = X
+            if y is not None:
+                y = validate_data(
+                    self, "no_validation", y, multi_output=True, y_numeric=self._y_numeric
+                )
+                check_consistent_length(X, y)
+            _check_feature_names(self, X, reset=fitting)
+            _check_n_features(self, X, reset=fitting)
+            what = f"the preprocessing {type(self.preprocessor_).__name__}"
+            transform = (
+                self.preprocessor_.fit_transform if fitting else self.preprocessor_.transform
+            )
+            X = to_float32(transform(X_raw), what)
+            return X, y
+        name = type(self).__name__
+        check_numeric_columns(X, name)
+        if y is None:
+            X = validate_data(self, X, reset=fitting, **_NUMERIC_X)
+        else:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=fitting,
+                multi_output=True,
+                y_numeric=self._y_numeric,
+                **_NUMERIC_X,
+            )
+        check_finite(X, name)
         return to_float32_dense(X), y
+
+    def _standardize(self, X, *, fitting, sample_weight=None):
+        """Apply (and in ``fit``, fit) the standard scaling of numeric inputs;
+        weighted, so a weight of k counts like k copies of a row."""
+        if self._input_kind != "standard":
+            return X
+        if fitting:
+            self.preprocessor_.fit(X, sample_weight=sample_weight)
+        return self.preprocessor_.transform(X).astype(np.float32, copy=False)
 
     def _sample_weight(self, sample_weight, X, y_raw):
         """Per-row weights (sample and class weights combined), or ``None``."""
@@ -282,15 +314,20 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
         device = self._check_extra_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         continuing = (incremental or self.warm_start) and hasattr(self, "module_")
-        X, y = self._validate_X_y(X, y, reset=not continuing)
+        seed_rng = check_random_state(self.random_state)
+        split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
+        X, y = self._prepare_inputs(X, y, fitting=not continuing, seed=int(split_seed))
         weights = self._sample_weight(sample_weight, X, y)
+        X = self._standardize(X, fitting=not continuing, sample_weight=weights)
         y_tensor = self._encode_targets(
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
         loss_spec = self._resolve_loss()
-        seed_rng = check_random_state(self.random_state)
-        split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
         if continuing:
             # A different seed per continuation, reproducible from random_state.
             torch_seed = (int(torch_seed) + self.n_iter_) % _SEED_HIGH
@@ -426,7 +463,7 @@ class BaseNeuralEstimator(BaseEstimator):
     def _forward(self, X):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
-        X = self._validate_X(X, reset=False)
+        X = self._standardize(self._prepare_inputs(X, fitting=False)[0], fitting=False)
         with torch_threads(self._n_threads()):
             return forward_in_chunks(self.module_, X, self.device_).cpu()
 

@@ -22,6 +22,7 @@ class NeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
 
     Parameters
     ----------
+    {preprocessing}
     {architecture}
     loss : {{"log_loss", "cross_entropy", "binary_cross_entropy"}} or callable, \
 default="log_loss"
@@ -69,6 +70,7 @@ default="log_loss"
     def __init__(
         self,
         *,
+        preprocessing="auto",
         module="mlp",
         module_params=None,
         hidden_layer_sizes=(128, 128),
@@ -99,6 +101,7 @@ default="log_loss"
         class_weight=None,
     ):
         super().__init__(
+            preprocessing=preprocessing,
             module=module,
             module_params=module_params,
             hidden_layer_sizes=hidden_layer_sizes,
@@ -294,6 +297,7 @@ default="log_loss"
 
 
 NeuralClassifier.__doc__ = NeuralClassifier.__doc__.format(
+    preprocessing=_docstrings.PREPROCESSING,
     architecture=_docstrings.ARCHITECTURE,
     training=_docstrings.TRAINING,
     attributes=_docstrings.ATTRIBUTES,

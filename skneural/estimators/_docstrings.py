@@ -6,6 +6,19 @@ These strings are format *arguments*, not templates: write braces as they
 should appear (``{"relu", ...}``), never doubled.
 """
 
+PREPROCESSING = """\
+preprocessing : "auto", "standard", transformer or None, default="auto"
+        How inputs are prepared inside the estimator (fitted in ``fit``,
+        applied in ``predict``). ``"auto"`` sends a DataFrame with text,
+        categorical, boolean or datetime columns or missing values through
+        :class:`~skneural.preprocessing.TabularPreprocessor` (imputation,
+        scaling, categories with more than two levels as integer codes for
+        learned embeddings) and standardises any other input. ``"standard"``
+        only standardises numeric input; ``None`` passes numeric input
+        unchanged; a scikit-learn transformer is cloned and fitted on the raw
+        ``X``. Numeric arrays must be finite unless a transformer that
+        imputes is given."""
+
 ARCHITECTURE = """\
 module : str or type of torch.nn.Module, default="mlp"
         The network. ``"mlp"`` is the built-in multi-layer perceptron. A

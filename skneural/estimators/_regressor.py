@@ -19,6 +19,7 @@ class NeuralRegressor(RegressorMixin, BaseNeuralEstimator):
 
     Parameters
     ----------
+    {preprocessing}
     {architecture}
     loss : {{"squared_error", "absolute_error", "huber", "poisson", "quantile"}} \
 or callable, default="squared_error"
@@ -70,6 +71,7 @@ or callable, default="squared_error"
     def __init__(
         self,
         *,
+        preprocessing="auto",
         module="mlp",
         module_params=None,
         hidden_layer_sizes=(128, 128),
@@ -100,6 +102,7 @@ or callable, default="squared_error"
         standardize_target=True,
     ):
         super().__init__(
+            preprocessing=preprocessing,
             module=module,
             module_params=module_params,
             hidden_layer_sizes=hidden_layer_sizes,
@@ -223,6 +226,7 @@ or callable, default="squared_error"
 
 
 NeuralRegressor.__doc__ = NeuralRegressor.__doc__.format(
+    preprocessing=_docstrings.PREPROCESSING,
     architecture=_docstrings.ARCHITECTURE,
     training=_docstrings.TRAINING,
     attributes=_docstrings.ATTRIBUTES,

@@ -14,7 +14,9 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils.validation import (
+    _check_feature_names,
     _check_feature_names_in,
+    _check_n_features,
     _check_sample_weight,
     validate_data,
 )
@@ -25,7 +27,9 @@ __all__ = [
     "Interval",
     "InvalidParameterError",
     "StrOptions",
+    "_check_feature_names",
     "_check_feature_names_in",
+    "_check_n_features",
     "_check_sample_weight",
     "_fit_context",
     "_safe_indexing",

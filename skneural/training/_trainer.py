@@ -69,6 +69,12 @@ class Trainer:
         Set by callbacks to end training after the current step.
     has_validation : bool
         Whether the current fit evaluates on validation data.
+    n_epochs : int
+        Epochs requested by the current call to :meth:`fit` (training may stop
+        earlier); 0 before the first call.
+    batches_per_epoch : int
+        Optimisation steps in each epoch of the current fit; 0 before the
+        first call.
     """
 
     def __init__(
@@ -99,6 +105,8 @@ class Trainer:
         self.verbose = verbose
         self.should_stop = False
         self.has_validation = False
+        self.n_epochs = 0
+        self.batches_per_epoch = 0
 
     @property
     def epoch(self) -> int:
@@ -116,6 +124,8 @@ class Trainer:
         """
         self.should_stop = False
         self.has_validation = valid is not None and len(valid) > 0
+        self.n_epochs = n_epochs
+        self.batches_per_epoch = len(batch_bounds(len(train), self.batch_size))
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]

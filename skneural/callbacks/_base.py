@@ -12,7 +12,9 @@ class Callback(BaseEstimator):
     never break it.
 
     What a callback may read: ``trainer.module``, ``trainer.optimizer``,
-    ``trainer.history``, ``trainer.epoch``, ``trainer.device``.
+    ``trainer.history``, ``trainer.epoch`` (epochs recorded so far),
+    ``trainer.n_epochs`` (epochs requested by this fit),
+    ``trainer.batches_per_epoch``, ``trainer.has_validation``, ``trainer.device``.
     What it may change: the module's weights and the optimizer's state
     (learning rate, ...), and ``trainer.should_stop`` (set it to ``True`` to end
     training after the current epoch or batch). Callbacks never see or change the

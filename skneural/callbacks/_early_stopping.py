@@ -1,7 +1,6 @@
 """Stop training when a monitored metric stops improving."""
 
 import copy
-import warnings
 
 from ._monitor import MonitorCallback
 
@@ -58,15 +57,7 @@ class EarlyStopping(MonitorCallback):
         self.restore_best_weights = restore_best_weights
 
     def on_train_begin(self, trainer, **kwargs):
-        monitor = self._monitor_for(trainer)
-        if monitor != self.monitor:
-            warnings.warn(
-                f"EarlyStopping monitors {self.monitor!r} but this fit has no validation "
-                "data; monitoring 'train_loss' instead.",
-                UserWarning,
-                stacklevel=2,
-            )
-        self._reset_monitor(monitor)
+        self._reset_monitor(self._monitor_for(trainer))
         self.wait_ = 0
         self.stopped_epoch_ = None
         self._best_state = None

@@ -36,7 +36,9 @@ class Callback(BaseEstimator):
       nothing otherwise
     - ``on_epoch_end(trainer, epoch, logs)``: ``logs`` is this epoch's history row;
       add entries to it to record your own metrics
-    - ``on_train_end(trainer)``: always runs, also after an interruption or error
+    - ``on_train_end(trainer)``: always runs, also after an interruption or error,
+      including one raised by another callback's ``on_train_begin``; release
+      resources here, checking that they were created
     """
 
     def on_train_begin(self, trainer, **kwargs):

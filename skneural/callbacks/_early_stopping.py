@@ -75,6 +75,6 @@ class EarlyStopping(MonitorCallback):
             trainer.should_stop = True
 
     def on_train_end(self, trainer, **kwargs):
-        if self.restore_best_weights and self._best_state is not None:
+        if self.restore_best_weights and getattr(self, "_best_state", None) is not None:
             trainer.module.load_state_dict(self._best_state)
         self._best_state = None

@@ -120,7 +120,9 @@ class Trainer:
         """Run up to ``n_epochs`` epochs; returns ``self``.
 
         ``on_train_end`` runs even when an exception (``KeyboardInterrupt``
-        included) escapes, so callbacks always clean up.
+        included) escapes, also from a callback's ``on_train_begin``, so
+        callbacks always clean up; it must therefore cope with an
+        ``on_train_begin`` that did not run or did not finish.
         """
         self.should_stop = False
         self.has_validation = valid is not None and len(valid) > 0
@@ -129,8 +131,8 @@ class Trainer:
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
-        self._notify("on_train_begin")
         try:
+            self._notify("on_train_begin")
             for _ in range(n_epochs):
                 epoch = self.epoch + 1
                 self._notify("on_epoch_begin", epoch=epoch)

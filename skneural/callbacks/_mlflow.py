@@ -53,28 +53,29 @@ class MLflowLogger(Callback):
         self.tags = tags
 
     def on_train_begin(self, trainer, **kwargs):
+        self._client = None
         mlflow = import_optional("mlflow", extra="mlflow", feature="MLflowLogger")
-        self._client = mlflow.MlflowClient(tracking_uri=self.tracking_uri)
+        client = mlflow.MlflowClient(tracking_uri=self.tracking_uri)
         tags = dict(self.tags or {})
         parent = mlflow.active_run()
         if parent is not None:
             tags[_PARENT_TAG] = parent.info.run_id
-        run = self._client.create_run(
-            self._experiment_id(mlflow), run_name=self.run_name, tags=tags
+        run = client.create_run(
+            self._experiment_id(mlflow, client), run_name=self.run_name, tags=tags
         )
-        self.run_id_ = run.info.run_id
+        self._client, self.run_id_ = client, run.info.run_id
 
-    def _experiment_id(self, mlflow) -> str:
+    def _experiment_id(self, mlflow, client) -> str:
         if self.experiment_name is None:
             return mlflow.tracking.default_experiment.DEFAULT_EXPERIMENT_ID
-        experiment = self._client.get_experiment_by_name(self.experiment_name)
+        experiment = client.get_experiment_by_name(self.experiment_name)
         if experiment is not None:
             return experiment.experiment_id
         try:
-            return self._client.create_experiment(self.experiment_name)
+            return client.create_experiment(self.experiment_name)
         except mlflow.exceptions.MlflowException:
             # Another process created it since we looked.
-            return self._client.get_experiment_by_name(self.experiment_name).experiment_id
+            return client.get_experiment_by_name(self.experiment_name).experiment_id
 
     def on_epoch_end(self, trainer, epoch, logs, **kwargs):
         from mlflow.entities import Metric

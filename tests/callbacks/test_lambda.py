@@ -1,7 +1,7 @@
 import pytest
 from sklearn.base import clone
 
-from skneural.callbacks import LambdaCallback
+from skneural.callbacks import LambdaCallback, LRScheduler
 
 HOOKS = [
     "on_train_begin",
@@ -79,3 +79,14 @@ def test_set_params_rejects_unknown_hooks():
 def test_non_callable_is_rejected(make_net, data):
     with pytest.raises(TypeError, match="on_epoch_end must be callable or None, got int"):
         make_net(callbacks=[LambdaCallback(on_epoch_end=3)]).fit(*data)
+
+
+def test_train_end_runs_when_a_later_callback_fails_to_begin(make_net, data):
+    ended = []
+    callbacks = [
+        LambdaCallback(on_train_end=lambda trainer, **kwargs: ended.append(trainer.epoch)),
+        LRScheduler("no_such_schedule"),
+    ]
+    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+        make_net(callbacks=callbacks).fit(*data)
+    assert ended == [0]

@@ -5,7 +5,7 @@ import mlflow
 import pytest
 from sklearn.model_selection import GridSearchCV
 
-from skneural.callbacks import MLflowLogger
+from skneural.callbacks import LRScheduler, MLflowLogger
 
 # MLflow's own SQLAlchemy models trigger this deprecation warning.
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy")
@@ -61,6 +61,15 @@ def test_parallel_search_gives_every_fit_its_own_run(make_net, data, tracking_ur
     for run in runs:
         assert run.info.status == "FINISHED"
         assert [p.step for p in client.get_metric_history(run.info.run_id, "train_loss")] == [1, 2]
+
+
+def test_run_is_ended_when_another_callback_fails(make_net, data, tracking_uri):
+    logger = MLflowLogger(experiment_name="failing", tracking_uri=tracking_uri)
+    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+        make_net(callbacks=[logger, LRScheduler("no_such_schedule")]).fit(*data)
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    runs = client.search_runs([client.get_experiment_by_name("failing").experiment_id])
+    assert [run.info.status for run in runs] == ["FINISHED"]
 
 
 def test_missing_mlflow_names_the_extra(make_net, data, monkeypatch):

@@ -35,3 +35,11 @@ def test_valid_monitor_without_validation_falls_back_with_a_warning(make_net, da
 def test_non_callback_entries_are_rejected(make_net, data, entry):
     with pytest.raises(TypeError, match="must be a skneural.callbacks.Callback instance"):
         make_net(callbacks=[entry]).fit(*data)
+
+
+def test_early_stopping_ends_cleanly_when_training_never_began(make_net, data):
+    # The estimator's own EarlyStopping comes after the failing callback, so its
+    # on_train_begin never runs; its on_train_end must not hide the real error.
+    net = make_net(early_stopping=True, callbacks=[LRScheduler("no_such_schedule")])
+    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+        net.fit(*data)

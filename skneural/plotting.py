@@ -57,8 +57,6 @@ def plot_history(estimator, metrics=None, ax=None):
     if ax is None:
         plt = import_optional("matplotlib.pyplot", extra="plot", feature="plot_history")
         _, ax = plt.subplots()
-    else:
-        import_optional("matplotlib", extra="plot", feature="plot_history")
 
     lines = [_plot_column(ax, history, name) for name in _LOSSES if name in columns]
     ax.set_xlabel("epoch")

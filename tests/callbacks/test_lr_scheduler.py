@@ -76,10 +76,11 @@ def test_linear_warmup_then_cosine(make_net, data):
     assert net.history_.column("lr") == pytest.approx([0.5 * LR, 0.75 * LR, *cosine])
 
 
-def test_reduce_on_plateau_lowers_lr_when_monitor_stalls(make_net, data):
+@pytest.mark.parametrize("policy", ["reduce_on_plateau", lr_scheduler.ReduceLROnPlateau])
+def test_reduce_on_plateau_lowers_lr_when_monitor_stalls(make_net, data, policy):
     # threshold=1 asks for a relative improvement of 100%: no epoch improves.
     scheduler = LRScheduler(
-        "reduce_on_plateau",
+        policy,
         params={"patience": 0, "factor": 0.5, "threshold": 1.0},
         monitor="train_loss",
     )

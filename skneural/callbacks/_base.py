@@ -12,7 +12,9 @@ class Callback(BaseEstimator):
     never break it.
 
     What a callback may read: ``trainer.module``, ``trainer.optimizer``,
-    ``trainer.history``, ``trainer.epoch``, ``trainer.device``.
+    ``trainer.history``, ``trainer.epoch`` (epochs recorded so far),
+    ``trainer.n_epochs`` (epochs requested by this fit),
+    ``trainer.batches_per_epoch``, ``trainer.has_validation``, ``trainer.device``.
     What it may change: the module's weights and the optimizer's state
     (learning rate, ...), and ``trainer.should_stop`` (set it to ``True`` to end
     training after the current epoch or batch). Callbacks never see or change the
@@ -34,7 +36,9 @@ class Callback(BaseEstimator):
       nothing otherwise
     - ``on_epoch_end(trainer, epoch, logs)``: ``logs`` is this epoch's history row;
       add entries to it to record your own metrics
-    - ``on_train_end(trainer)``: always runs, also after an interruption or error
+    - ``on_train_end(trainer)``: always runs, also after an interruption or error,
+      including one raised by another callback's ``on_train_begin``; release
+      resources here, checking that they were created
 
     A callback whose behaviour depends on what it saw in earlier epochs
     implements ``state_dict()`` and ``load_state_dict(state)`` (tensors and plain

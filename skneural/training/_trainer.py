@@ -77,10 +77,14 @@ class Trainer:
         Set by callbacks to end training after the current step.
     has_validation : bool
         Whether the current fit evaluates on validation data.
+    n_epochs : int
+        Epochs requested by the current call to :meth:`fit` (training may stop
+        earlier, and a resumed run starts part-way); 0 before the first call.
     max_epochs : int
         Epoch count at which the current fit ends.
     batches_per_epoch : int
-        Optimisation steps per epoch in the current fit.
+        Optimisation steps in each epoch of the current fit; 0 before the
+        first call.
     """
 
     def __init__(
@@ -115,6 +119,7 @@ class Trainer:
         self.verbose = verbose
         self.should_stop = False
         self.has_validation = False
+        self.n_epochs = 0
         self.max_epochs = self.epoch
         self.batches_per_epoch = 0
         self.penalty = penalty
@@ -135,7 +140,9 @@ class Trainer:
         A callback that restores a checkpoint in ``on_train_begin`` brings back
         the history, so a resumed fit only runs the remaining epochs.
         ``on_train_end`` runs even when an exception (``KeyboardInterrupt``
-        included) escapes, so callbacks always clean up.
+        included) escapes, also from a callback's ``on_train_begin``, so
+        callbacks always clean up; ``on_train_end`` must therefore cope with an
+        ``on_train_begin`` that did not run or did not finish.
 
         Returns
         -------
@@ -143,13 +150,14 @@ class Trainer:
         """
         self.should_stop = False
         self.has_validation = valid is not None and len(valid) > 0
+        self.n_epochs = n_epochs
         self.max_epochs = self.epoch + n_epochs
         self.batches_per_epoch = len(batch_bounds(len(train), self.batch_size))
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
-        self._notify("on_train_begin")
         try:
+            self._notify("on_train_begin")
             while self.epoch < self.max_epochs and not self.should_stop:
                 self._run_epoch(train, valid)
         finally:

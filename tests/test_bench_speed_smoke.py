@@ -51,7 +51,7 @@ def test_quick_cpu_run_reports_every_implementation_and_batch_size(tmp_path):
 
     raw = _read_csv(tmp_path / "speed_raw.csv")
     assert len(raw) == len(summary)  # --quick measures one repeat
-    assert result.stdout.count("skneural target: fit") == len(BATCH_SIZES)
+    assert result.stdout.count("skneural target (ratio of medians): fit") == len(BATCH_SIZES)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")

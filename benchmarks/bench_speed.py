@@ -83,7 +83,7 @@ class Config:
 
     @property
     def implementations(self):
-        # scikit-learn's MLP has no GPU path.
+        """Implementations measured on this device (scikit-learn's MLP is CPU only)."""
         return IMPLEMENTATIONS if self.device == "cpu" else IMPLEMENTATIONS[:3]
 
 
@@ -196,6 +196,8 @@ def run_reference(config, data, batch_size, epochs, seed):
 
 
 def run_skneural(config, data, batch_size, epochs, seed):
+    """NeuralClassifier doing the reference's work: Adam without weight decay,
+    no validation split, no early stopping."""
     model = NeuralClassifier(
         hidden_layer_sizes=config.hidden,
         activation="relu",
@@ -218,6 +220,7 @@ def run_skneural(config, data, batch_size, epochs, seed):
 
 
 def run_skorch(config, data, batch_size, epochs, seed):
+    """skorch as its users configure it, training the reference's module."""
     torch.manual_seed(seed)
     model = skorch.NeuralNetClassifier(
         ReferenceMLP,
@@ -241,6 +244,7 @@ def run_skorch(config, data, batch_size, epochs, seed):
 
 
 def run_sklearn(config, data, batch_size, epochs, seed):
+    """MLPClassifier made to run every epoch (``tol=0``, no early stopping)."""
     model = MLPClassifier(
         hidden_layer_sizes=config.hidden,
         activation="relu",
@@ -279,7 +283,7 @@ def measure(name, config, data, batch_size, epochs, seed) -> Timing:
 
 
 # ---------------------------------------------------------------- protocol
-def run_benchmark(config: Config, data: Data, log=print) -> list[dict]:
+def run_benchmark(config: Config, data: Data) -> list[dict]:
     """One warm-up round, then ``config.repeats`` interleaved rounds.
 
     Returns one row per (repeat, batch size, implementation).
@@ -306,7 +310,7 @@ def run_benchmark(config: Config, data: Data, log=print) -> list[dict]:
                         "accuracy": timing.accuracy,
                     }
                 )
-        log(f"  repeat {repeat + 1}/{config.repeats} done", flush=True)
+        print(f"  repeat {repeat + 1}/{config.repeats} done", flush=True)
     return rows
 
 
@@ -374,6 +378,7 @@ def format_table(config: Config, summary: list[dict]) -> str:
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:
+    """Write ``rows`` (dicts with the same keys) to ``path``, creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -383,6 +388,7 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 
 # --------------------------------------------------------------------- cli
 def parse_args(argv=None) -> argparse.Namespace:
+    """The command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, default=1, help="torch (and BLAS) threads")
@@ -410,6 +416,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def make_config(args: argparse.Namespace) -> Config:
+    """The run's configuration from the options (``--quick`` shrinks it)."""
     default_sizes = CPU_BATCH_SIZES if args.device == "cpu" else CUDA_BATCH_SIZES
     config = Config(
         n_train=args.n_train,
@@ -427,6 +434,7 @@ def make_config(args: argparse.Namespace) -> Config:
 
 
 def main(argv=None) -> int:
+    """Run the benchmark, print the table and write the CSV files; the exit status."""
     args = parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         print(

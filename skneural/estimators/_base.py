@@ -366,7 +366,7 @@ class BaseNeuralEstimator(BaseEstimator):
             epochs_done = self.n_iter_ if continuing else 0
             trainer = Trainer(
                 self.module_,
-                loss_spec.function,
+                loss_spec,
                 self._optimizer,
                 device=device,
                 batch_size=self.batch_size,

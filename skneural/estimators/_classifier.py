@@ -249,7 +249,11 @@ default="log_loss"
         """
         outputs = self._forward(X).double()
         if self._link == "softmax":
-            return torch.softmax(outputs, dim=1).numpy()
+            # Written out: torch.softmax over a narrow class dimension runs
+            # 3-4x slower on CPU. The first step is out of place because
+            # ``outputs`` is an inference-mode tensor.
+            exp = (outputs - outputs.amax(dim=1, keepdim=True)).exp_()
+            return exp.div_(exp.sum(dim=1, keepdim=True)).numpy()
         if self._link == "binary_sigmoid":
             positive = torch.sigmoid(outputs[:, 0])
             return torch.stack([1 - positive, positive], dim=1).numpy()

@@ -297,9 +297,11 @@ class BaseNeuralEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs (any int or float dtype; a DataFrame of numeric
-            columns keeps its column names in ``feature_names_in_``).
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Numeric arrays of any int or float dtype, sparse matrices, or a
+            DataFrame (its column names go to ``feature_names_in_``; with
+            ``preprocessing="auto"`` it may hold text, category, boolean and
+            datetime columns and missing values).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None

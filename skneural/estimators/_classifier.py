@@ -213,8 +213,8 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs with the features of the first call.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns of the first call.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Labels, or a multilabel indicator matrix.
         classes : array-like of shape (n_classes,), default=None
@@ -238,8 +238,8 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------
@@ -264,8 +264,8 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------
@@ -280,8 +280,8 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------

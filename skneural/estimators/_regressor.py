@@ -186,8 +186,8 @@ or callable, default="squared_error"
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs with the features of the first call.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns of the first call.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets, with the outputs of the first call.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -205,8 +205,8 @@ or callable, default="squared_error"
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs.
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------

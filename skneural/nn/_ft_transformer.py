@@ -131,8 +131,8 @@ class FTTransformer(TabularModule):
         Number of outputs (logits for classifiers, targets for regressors).
     d_token : int, default=64
         Token length (the width); a multiple of ``n_heads``.
-    n_heads : int, default=8
-        Attention heads.
+    n_heads : int, default=4
+        Attention heads (each of ``d_token / n_heads`` values).
     n_blocks : int, default=2
         Number of transformer blocks (the depth).
     d_hidden_factor : float, default=4/3
@@ -169,7 +169,7 @@ class FTTransformer(TabularModule):
         n_features_in: int,
         n_outputs: int,
         d_token: int = 64,
-        n_heads: int = 8,
+        n_heads: int = 4,
         n_blocks: int = 2,
         d_hidden_factor: float = 4 / 3,
         attention_dropout: float = 0.2,

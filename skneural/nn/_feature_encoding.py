@@ -192,28 +192,19 @@ class FeatureEncoder(nn.Module):
         self.numeric = self._numeric_embedding(
             numeric_embedding, d_embedding, n_frequencies, frequency_scale, bin_edges
         )
-        self.categorical = (
-            CategoricalEmbeddings(
-                cardinalities,
-                self._categorical_dims(cardinalities, categorical_embedding_dim, d_embedding),
-            )
-            if cardinalities
-            else None
-        )
+        dims = self._categorical_dims(cardinalities, categorical_embedding_dim, d_embedding)
+        self.categorical = CategoricalEmbeddings(cardinalities, dims) if cardinalities else None
         self._passthrough = self.numeric is None and self.categorical is None
-        n_numeric = len(self.numeric_columns)
         if tokens:
             self.out_features = d_embedding
         else:
-            numeric_width = n_numeric * (1 if self.numeric is None else d_embedding)
-            categorical_width = sum(
-                e.embedding_dim for e in getattr(self.categorical, "embeddings", [])
-            )
-            self.out_features = numeric_width + categorical_width
-        self.register_buffer("numeric_index", torch.tensor(self.numeric_columns), persistent=False)
-        self.register_buffer(
-            "categorical_index", torch.tensor(self.categorical_columns), persistent=False
-        )
+            numeric_width = 1 if self.numeric is None else d_embedding
+            self.out_features = len(self.numeric_columns) * numeric_width + sum(dims)
+        for name, columns in [
+            ("numeric_index", self.numeric_columns),
+            ("categorical_index", self.categorical_columns),
+        ]:
+            self.register_buffer(name, torch.tensor(columns, dtype=torch.long), persistent=False)
 
     def _numeric_embedding(self, kind, d_embedding, n_frequencies, frequency_scale, bin_edges):
         n_numeric = len(self.numeric_columns)
@@ -236,7 +227,7 @@ class FeatureEncoder(nn.Module):
         if n_entries != self.n_features_in:
             raise ValueError(
                 f"bin_edges must have one entry per input column ({self.n_features_in}), "
-                f"got {bin_edges!r}."
+                f"got {'a string' if n_entries is None else n_entries}."
             )
         return [bin_edges[j] for j in self.numeric_columns]
 

@@ -4,9 +4,11 @@ import inspect
 
 from torch import nn
 
+from ._ft_transformer import FTTransformer
 from ._mlp import MLP
+from ._resnet import ResNet
 
-BUILTIN_MODULES = {"mlp": MLP}
+BUILTIN_MODULES = {"mlp": MLP, "resnet": ResNet, "ft_transformer": FTTransformer}
 
 
 def _accepted_kwargs(factory, candidates: dict) -> dict:

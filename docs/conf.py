@@ -62,15 +62,30 @@ SKLEARN_REFERENCES = {
     ("ref", "accuracy_score"): "modules/model_evaluation.html#accuracy-score",
     ("ref", "r2_score"): "modules/model_evaluation.html#r2-score",
     ("term", "meta-estimator"): "glossary.html#term-meta-estimator",
+    ("ref", "df_output_transform"): "auto_examples/miscellaneous/plot_set_output.html",
+    (
+        "ref",
+        "sphx_glr_auto_examples_miscellaneous_plot_set_output.py",
+    ): "auto_examples/miscellaneous/plot_set_output.html",
+}
+# Likewise for the torch.nn.Module methods the network modules inherit.
+TORCH_DOCS = "https://pytorch.org/docs/stable/"
+TORCH_REFERENCES = {
+    ("ref", "locally-disable-grad-doc"): "notes/autograd.html#locally-disabling-gradient-computation",
+    ("ref", "nn-init-doc"): "nn.init.html",
 }
 
 
 def link_sklearn_reference(app, env, node, contnode):
-    """Resolve a scikit-learn documentation label to scikit-learn's website."""
-    target = SKLEARN_REFERENCES.get((node.get("reftype"), node.get("reftarget", "").lower()))
-    if target is None:
+    """Resolve a scikit-learn or torch documentation label to that project's website."""
+    key = (node.get("reftype"), node.get("reftarget", "").lower())
+    if key in SKLEARN_REFERENCES:
+        uri = SKLEARN_DOCS + SKLEARN_REFERENCES[key]
+    elif key in TORCH_REFERENCES:
+        uri = TORCH_DOCS + TORCH_REFERENCES[key]
+    else:
         return None
-    reference = nodes.reference("", "", internal=False, refuri=SKLEARN_DOCS + target)
+    reference = nodes.reference("", "", internal=False, refuri=uri)
     reference += contnode
     return reference
 

@@ -16,7 +16,11 @@ import sklearn
 from skneural import NeuralClassifier, NeuralRegressor
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["getting_started.rst", "user_guide/estimators.rst"]
+PAGES = sorted(
+    str(path.relative_to(DOCS))
+    for path in [DOCS / "getting_started.rst", *(DOCS / "user_guide").glob("*.rst")]
+    if path.name != "index.rst"
+)
 OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
@@ -24,7 +28,7 @@ OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 def test_page_examples_run(page, tmp_path, monkeypatch):
     text = (DOCS / page).read_text(encoding="utf-8")
     test = doctest.DocTestParser().get_doctest(text, {}, page, str(DOCS / page), 0)
-    assert len(test.examples) >= 10, f"{page} lost its examples"
+    assert len(test.examples) >= 5, f"{page} lost its examples"
     report = []
     runner = doctest.DocTestRunner(optionflags=OPTIONS)
     monkeypatch.chdir(tmp_path)  # examples that save files write them here

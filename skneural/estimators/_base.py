@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
-from ..data._input_transform import resolve_preprocessing, to_float32
+from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
 from ..training._device import loadable_device, resolve_device
@@ -245,6 +245,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 self.preprocessor_.fit_transform if fitting else self.preprocessor_.transform
             )
             X = to_float32(transform(X_raw), what)
+            self._n_network_inputs = X.shape[1]
             return X, y
         name = type(self).__name__
         check_numeric_columns(X, name)
@@ -270,7 +271,10 @@ class BaseNeuralEstimator(BaseEstimator):
             return X
         if fitting:
             self.preprocessor_.fit(X, sample_weight=sample_weight)
-        return self.preprocessor_.transform(X).astype(np.float32, copy=False)
+        scaled = self.preprocessor_.transform(X).astype(np.float32, copy=False)
+        codes = list(self._categorical_cardinalities())
+        scaled[:, codes] = X[:, codes]  # integer codes for embeddings stay unscaled
+        return scaled
 
     def _sample_weight(self, sample_weight, X, y_raw):
         """Per-row weights (sample and class weights combined), or ``None``."""
@@ -351,7 +355,7 @@ class BaseNeuralEstimator(BaseEstimator):
             torch.manual_seed(int(torch_seed))
             if not continuing:
                 self._link = loss_spec.link
-                self._init_network(X.shape[1], loss_spec.n_outputs, device)
+                self._init_network(X[train_index], loss_spec.n_outputs, device)
             elif self.device_ != device:
                 self.module_.to(device)
                 self._optimizer = None
@@ -366,6 +370,9 @@ class BaseNeuralEstimator(BaseEstimator):
             )
             generator = torch.Generator().manual_seed(int(torch_seed))
             epochs_done = self.n_iter_ if continuing else 0
+            callbacks = self._fit_callbacks(
+                has_validation=valid is not None, incremental=incremental
+            )
             trainer = Trainer(
                 self.module_,
                 loss_spec,
@@ -374,9 +381,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 batch_size=self.batch_size,
                 shuffle=self.shuffle,
                 generator=generator,
-                callbacks=self._fit_callbacks(
-                    has_validation=valid is not None, incremental=incremental
-                ),
+                callbacks=callbacks,
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
@@ -396,7 +401,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 )
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
-        self.callbacks_ = trainer.callbacks
+        self.callbacks_ = callbacks  # the user's order, built-in early stopping last
         return self
 
     def _run_id(self, X, y, weights, epochs_done):
@@ -415,21 +420,33 @@ class BaseNeuralEstimator(BaseEstimator):
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads
 
-    def _init_network(self, n_features, n_outputs, device):
+    def _init_network(self, X_train, n_outputs, device):
         self.device_ = device
         self.module_ = build_module(
             self.module,
-            n_features_in=n_features,
+            n_features_in=X_train.shape[1],
             n_outputs=n_outputs,
             architecture_params={
                 "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "activation": self.activation,
                 "dropout": self.dropout,
                 "batch_norm": self.batch_norm,
+                "categorical_cardinalities": self._categorical_cardinalities() or None,
             },
             module_params=self.module_params or {},
+            training_data=X_train,
         ).to(device)
         self._optimizer = None
+
+    def _categorical_cardinalities(self) -> dict:
+        """``{input column: cardinality}`` of the integer-code columns the network
+        embeds: declared in ``module_params``, or made by the tabular preprocessing."""
+        declared = (self.module_params or {}).get("categorical_cardinalities")
+        if declared is not None:
+            return dict(declared)
+        if self._input_kind == "tabular":
+            return code_columns(self.preprocessor_, self._n_network_inputs)
+        return {}
 
     def _make_optimizer(self):
         return build_optimizer(
@@ -460,6 +477,57 @@ class BaseNeuralEstimator(BaseEstimator):
                 )
             )
         return callbacks
+
+    def categorical_embeddings(self) -> dict:
+        """The learned embedding of every category of every embedded column.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Column name to a DataFrame with one row per category (indexed by
+            the category; ``"<unknown>"`` is the vector used for categories
+            not seen in fit) and one column per embedding dimension.
+
+        Raises
+        ------
+        ValueError
+            When the network embeds no categorical column.
+        """
+        import pandas as pd
+
+        check_is_fitted(self, "module_")
+        tables = getattr(self.module_, "categorical_embeddings", dict)()
+        if not tables:
+            raise ValueError(
+                f"This {type(self).__name__} embeds no categorical column: fit it on a "
+                "DataFrame with categorical columns of more than two levels (with "
+                "preprocessing='auto'), or declare integer-code columns with "
+                "module_params={'categorical_cardinalities': {column: n_codes}}."
+            )
+        labels = self._code_labels()
+        frames = {}
+        for column, table in tables.items():
+            name, index = labels[column]
+            weights = table.detach().cpu().numpy()
+            frames[name] = pd.DataFrame(weights, index=pd.Index(index, name=name))
+        return frames
+
+    def _code_labels(self) -> dict:
+        """``{input column: (name, labels of its codes)}`` for embedded columns."""
+        cardinalities = self._categorical_cardinalities()
+        if self._input_kind == "tabular" and "categorical_cardinalities" not in (
+            self.module_params or {}
+        ):
+            named = self.preprocessor_.code_categories()
+            return {
+                column: (name, ["<unknown>", *categories])
+                for column, (name, categories) in zip(cardinalities, named.items(), strict=True)
+            }
+        names = getattr(self, "feature_names_in_", None)
+        return {
+            column: (str(names[column]) if names is not None else f"x{column}", list(range(card)))
+            for column, card in cardinalities.items()
+        }
 
     # ------------------------------------------------------------- predict
     def _forward(self, X):

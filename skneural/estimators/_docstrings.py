@@ -21,7 +21,8 @@ preprocessing : "auto", "standard", transformer or None, default="auto"
 
 ARCHITECTURE = """\
 module : str or type of torch.nn.Module, default="mlp"
-        The network. ``"mlp"`` is the built-in multi-layer perceptron. A
+        The network: ``"mlp"``, ``"resnet"`` or ``"ft_transformer"`` (see
+        the architectures guide). A
         ``torch.nn.Module`` subclass (or any callable returning a module) is
         instantiated at fit with ``n_features_in`` and ``n_outputs`` and with
         whichever of ``hidden_layer_sizes``, ``activation``, ``dropout`` and

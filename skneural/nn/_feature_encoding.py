@@ -16,7 +16,12 @@ import torch
 from torch import nn
 
 from ._checks import check_int, check_option
-from ._numeric_embeddings import LinearEmbedding, PeriodicEmbedding, PiecewiseLinearEmbedding
+from ._numeric_embeddings import (
+    LinearEmbedding,
+    PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
+    compute_bin_edges,
+)
 
 NUMERIC_EMBEDDINGS = (None, "periodic", "piecewise_linear")
 _MAX_DEFAULT_EMBEDDING_DIM = 32
@@ -93,6 +98,12 @@ class CategoricalEmbeddings(nn.Module):
         self.embeddings = nn.ModuleList(
             nn.Embedding(card, dim) for card, dim in zip(cardinalities.values(), dims, strict=True)
         )
+        # Code 0 starts as the zero vector: TabularPreprocessor reserves it for
+        # categories unseen in training, which then stay neutral; where 0 is an
+        # ordinary category it is trained like any other row.
+        with torch.no_grad():
+            for table in self.embeddings:
+                table.weight[0].zero_()
         self.register_buffer(
             "cardinalities",
             torch.tensor(list(cardinalities.values()), dtype=torch.float32),
@@ -284,6 +295,35 @@ class TabularModule(nn.Module):
     """Base of the built-in modules: an input :class:`FeatureEncoder` at ``self.encoder``."""
 
     encoder: FeatureEncoder
+
+    @classmethod
+    def data_dependent_kwargs(cls, X, kwargs: dict) -> dict:
+        """Complete constructor arguments that depend on the training data.
+
+        With ``numeric_embedding="piecewise_linear"`` and no ``bin_edges``,
+        the edges are computed from ``X`` (the training rows) with
+        ``n_bins`` quantile bins per column (an extra entry, default 16,
+        removed from the returned arguments).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features_in)
+        kwargs : dict
+            The constructor arguments gathered so far.
+
+        Returns
+        -------
+        dict
+        """
+        kwargs = dict(kwargs)
+        n_bins = kwargs.pop("n_bins", 16)
+        if (
+            kwargs.get("numeric_embedding") == "piecewise_linear"
+            and kwargs.get("bin_edges") is None
+        ):
+            categorical = kwargs.get("categorical_cardinalities") or {}
+            kwargs["bin_edges"] = compute_bin_edges(X, n_bins, categorical_columns=categorical)
+        return kwargs
 
     def categorical_embeddings(self) -> dict[int, torch.Tensor]:
         """Learned embeddings of the categorical columns.

@@ -432,13 +432,26 @@ list of str, default=None
         return ("encode", encoder), ("shift", _reader(shift_codes))
 
     def _cardinalities(self) -> dict:
+        return {name: len(categories) + 1 for name, categories in self.code_categories().items()}
+
+    def code_categories(self) -> dict:
+        """The category behind each integer code of each code column.
+
+        Returns
+        -------
+        dict of str to ndarray
+            For each output column of integer codes (in output order), its
+            categories: code ``k`` stands for ``categories[k - 1]``, and code 0
+            for a category not seen in ``fit``.
+        """
+        check_is_fitted(self)
         transformer = self.column_transformer_
         if "codes" not in transformer.named_transformers_:
             return {}
         names = transformer.get_feature_names_out()[transformer.output_indices_["codes"]]
         encoder = transformer.named_transformers_["codes"].named_steps["encode"]
         return {
-            str(name): len(categories) + 1
+            str(name): categories
             for name, categories in zip(names, encoder.categories_, strict=True)
         }
 

@@ -108,3 +108,36 @@ def test_pickled_model_with_tabular_preprocessing(messy_frame):
     clf = NeuralClassifier(**FAST).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+def test_categories_are_embedded_and_readable(messy_frame):
+    X, y = messy_frame
+    clf = NeuralClassifier(**FAST).fit(X, y)
+    embeddings = clf.categorical_embeddings()
+    assert set(embeddings) == {"city", "segment"}
+    city = embeddings["city"]
+    assert list(city.index) == ["<unknown>", "Lille", "Lyon", "Metz", "Nice", "Paris", "missing"]
+    assert city.shape[1] >= 2
+    assert np.abs(city.loc["Paris"]).sum() > 0
+
+
+@pytest.mark.parametrize("module", ["resnet", "ft_transformer"])
+def test_other_architectures_take_raw_dataframes(messy_frame, module):
+    X, y = messy_frame
+    clf = NeuralClassifier(module=module, **{**FAST, "max_epochs": 5}).fit(X, y)
+    assert set(clf.categorical_embeddings()) == {"city", "segment"}
+    assert clf.predict(X.head()).shape == (5,)
+
+
+def test_piecewise_linear_bins_are_computed_from_training_rows(binary_data):
+    X, y = binary_data
+    clf = NeuralClassifier(
+        module_params={"numeric_embedding": "piecewise_linear", "n_bins": 8}, **FAST
+    ).fit(X, y)
+    assert clf.score(X, y) > 0.8
+
+
+def test_no_embedded_column_is_a_clear_error(binary_data):
+    clf = NeuralClassifier(**FAST).fit(*binary_data)
+    with pytest.raises(ValueError, match="embeds no categorical column"):
+        clf.categorical_embeddings()

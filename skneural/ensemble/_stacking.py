@@ -2,20 +2,55 @@
 
 from typing import Literal
 
+import numpy as np
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
     StackingClassifier,
     StackingRegressor,
 )
-from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.linear_model import LinearRegression, LogisticRegression, LogisticRegressionCV, RidgeCV
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from ..estimators import NeuralClassifier, NeuralRegressor
 from ._tabular import category_dtype_encoder, one_hot_preprocessor
 
 _RIDGE_ALPHAS = (1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0, 1000.0)
+# Probabilities are clipped here before the log, so a member's 0 stays finite.
+_MIN_PROBABILITY = 1e-6
+
+
+def _logistic_cv_settings() -> dict:
+    """Settings that opt in to LogisticRegressionCV's upcoming defaults where this
+    scikit-learn version warns about them (1.8+), and nothing on older versions."""
+    defaults = LogisticRegressionCV().get_params()
+    settings = {}
+    if defaults.get("l1_ratios") == "warn":
+        settings["l1_ratios"] = (0.0,)  # plain l2 penalty
+    if "use_legacy_attributes" in defaults:
+        settings["use_legacy_attributes"] = False
+    return settings
+
+
+def _log_probabilities(probabilities):
+    return np.log(np.clip(probabilities, _MIN_PROBABILITY, 1.0))
+
+
+def _log_linear_pool() -> Pipeline:
+    """Logistic regression on the members' log-probabilities, C chosen for log-loss."""
+    return Pipeline(
+        [
+            ("log", FunctionTransformer(_log_probabilities)),
+            (
+                "logistic",
+                LogisticRegressionCV(
+                    Cs=10, scoring="neg_log_loss", max_iter=2000, **_logistic_cv_settings()
+                ),
+            ),
+        ]
+    )
 
 
 def make_neural_stack(
@@ -40,16 +75,20 @@ def make_neural_stack(
     - ``"linear"``: the same preprocessing as the network, then
       ``LogisticRegression`` / ``RidgeCV``.
 
-    The final estimator is ``LogisticRegression`` on the members' class
-    probabilities (classification) or ``RidgeCV`` on their predictions
-    (regression). Cross-fitting uses ``cv`` shuffled, seeded folds
-    (stratified for classification), so the meta-model only ever sees
+    The final estimator is a logistic regression on the logarithm of the
+    members' class probabilities, its ``C`` chosen by cross-validated
+    log-loss (a weighted geometric pooling of the members), for
+    classification; a linear regression with non-negative weights on the
+    members' predictions for regression (negative weights between strongly
+    correlated members overfit). Cross-fitting uses ``cv`` shuffled, seeded
+    folds (stratified for classification), so the meta-model only ever sees
     predictions on rows a member was not trained on.
 
     The result is a plain scikit-learn ``StackingClassifier`` /
     ``StackingRegressor``: swap a member with ``set_params(gbm=...)``, drop one
     with ``set_params(linear="drop")``, or tune ``net__net__lr``,
-    ``gbm__gbm__learning_rate`` or ``final_estimator__C`` in a search.
+    ``gbm__gbm__learning_rate`` or ``final_estimator__logistic__Cs`` in a
+    search.
 
     Parameters
     ----------
@@ -92,13 +131,13 @@ def make_neural_stack(
         gbm = HistGradientBoostingClassifier(random_state=random_state)
         linear = LogisticRegression(max_iter=1000)
         folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
-        stack_class, final = StackingClassifier, LogisticRegression(max_iter=1000)
+        stack_class, final = StackingClassifier, _log_linear_pool()
     else:
         net = NeuralRegressor(random_state=random_state)
         gbm = HistGradientBoostingRegressor(random_state=random_state)
         linear = RidgeCV(alphas=_RIDGE_ALPHAS)
         folds = KFold(cv, shuffle=True, random_state=random_state)
-        stack_class, final = StackingRegressor, RidgeCV(alphas=_RIDGE_ALPHAS)
+        stack_class, final = StackingRegressor, LinearRegression(positive=True)
     members = [
         ("net", Pipeline([("prep", one_hot_preprocessor()), ("net", net)])),
         ("gbm", Pipeline([("prep", category_dtype_encoder()), ("gbm", gbm)])),

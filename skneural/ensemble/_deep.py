@@ -96,7 +96,7 @@ class _BaseDeepEnsemble(BaseEstimator):
         rng = check_random_state(self.random_state)
         members, row_sets, feature_sets = [], [], []
         for settings in self._member_settings():
-            member = self._member_template().set_params(**settings)
+            member = self._configured_member(settings)
             _set_random_states(member, rng)
             members.append(member)
             row_sets.append(rng.randint(n_samples, size=n_samples) if self.bootstrap else None)
@@ -122,22 +122,25 @@ class _BaseDeepEnsemble(BaseEstimator):
                 f"architectures has {len(self.architectures)} entries but n_estimators="
                 f"{self.n_estimators}; each architecture needs at least one member."
             )
-        template = self._member_template()
-        valid = template.get_params(deep=True)
         for index, settings in enumerate(self.architectures):
             if not isinstance(settings, dict):
                 raise TypeError(
-                    f"architectures[{index}] must be a dict of {type(template).__name__} "
-                    f"parameters, got {type(settings).__name__}: {settings!r}."
-                )
-            unknown = sorted(set(settings) - set(valid))
-            if unknown:
-                raise ValueError(
-                    f"architectures[{index}] sets {unknown}, which are not parameters of "
-                    f"{type(template).__name__}."
+                    f"architectures[{index}] must be a dict of estimator parameters, got "
+                    f"{type(settings).__name__}: {settings!r}."
                 )
         cycle = self.architectures
         return [cycle[i % len(cycle)] for i in range(self.n_estimators)]
+
+    def _configured_member(self, settings: dict):
+        """A clone of the template with ``settings`` applied (an unfitted member)."""
+        member = self._member_template()
+        try:
+            return member.set_params(**settings)
+        except ValueError as exc:
+            index = self.architectures.index(settings)
+            raise ValueError(
+                f"architectures[{index}] does not fit {type(member).__name__}: {exc}"
+            ) from exc
 
     def _n_kept_features(self, n_features: int) -> int:
         if isinstance(self.max_features, Integral):

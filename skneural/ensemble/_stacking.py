@@ -128,13 +128,17 @@ def make_neural_stack(
         raise ValueError(f"cv must be an integer of at least 2 folds, got {cv!r}.")
     if task == "classification":
         net = NeuralClassifier(random_state=random_state)
-        gbm = HistGradientBoostingClassifier(random_state=random_state)
+        gbm = HistGradientBoostingClassifier(
+            categorical_features="from_dtype", random_state=random_state
+        )
         linear = LogisticRegression(max_iter=1000)
         folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         stack_class, final = StackingClassifier, _log_linear_pool()
     else:
         net = NeuralRegressor(random_state=random_state)
-        gbm = HistGradientBoostingRegressor(random_state=random_state)
+        gbm = HistGradientBoostingRegressor(
+            categorical_features="from_dtype", random_state=random_state
+        )
         linear = RidgeCV(alphas=_RIDGE_ALPHAS)
         folds = KFold(cv, shuffle=True, random_state=random_state)
         stack_class, final = StackingRegressor, LinearRegression(positive=True)

@@ -50,6 +50,18 @@ def test_reproducible_whatever_n_jobs(binary_data, tiny_classifier, bootstrap):
     np.testing.assert_array_equal(serial.predict_proba(X), parallel.predict_proba(X))
 
 
+def test_architectures_may_set_entries_of_dict_parameters(binary_data, tiny_classifier):
+    X, y = binary_data
+    ensemble = DeepEnsembleClassifier(
+        tiny_classifier(),
+        n_estimators=2,
+        architectures=[{"optimizer_params__betas": (0.8, 0.99)}, {}],
+        random_state=0,
+    ).fit(X, y)
+    assert ensemble.estimators_[0].optimizer_params == {"betas": (0.8, 0.99)}
+    assert ensemble.estimators_[1].optimizer_params is None
+
+
 def test_architectures_are_cycled_over_members(regression_data, tiny_regressor):
     X, y = regression_data
     ensemble = DeepEnsembleRegressor(
@@ -143,7 +155,11 @@ def test_return_std_on_a_classifier_says_what_to_use(binary_data):
     [
         ([], ValueError, "architectures is an empty list"),
         ([{}, {}, {}], ValueError, "architectures has 3 entries but n_estimators=2"),
-        ([{"hidden_layer_size": (4,)}], ValueError, r"architectures\[0\] sets \['hidden_layer"),
+        (
+            [{}, {"hidden_layer_size": (4,)}],
+            ValueError,
+            r"architectures\[1\] does not fit NeuralClassifier: Invalid parameter 'hidden_layer_s",
+        ),
         ([{}, (4,)], TypeError, r"architectures\[1\] must be a dict"),
     ],
 )

@@ -5,12 +5,14 @@ private helper breaks exactly one file.
 """
 
 from sklearn.base import _fit_context
+from sklearn.ensemble._base import _set_random_states
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
     Interval,
     InvalidParameterError,
+    RealNotInt,
     StrOptions,
 )
 from sklearn.utils.validation import (
@@ -26,6 +28,7 @@ __all__ = [
     "Hidden",
     "Interval",
     "InvalidParameterError",
+    "RealNotInt",
     "StrOptions",
     "_check_feature_names",
     "_check_feature_names_in",
@@ -33,5 +36,6 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_safe_indexing",
+    "_set_random_states",
     "validate_data",
 ]

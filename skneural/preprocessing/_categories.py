@@ -69,7 +69,7 @@ class CategoryCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         For each column, the cleaned categories replaced by ``rare_label``.
     n_features_in_ : int
         Number of columns seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during ``fit``, when they are all strings.
 
     See Also

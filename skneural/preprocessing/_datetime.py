@@ -50,7 +50,7 @@ class DatetimeFeatures(TransformerMixin, BaseEstimator):
         For each column, the names of its features (the output suffixes).
     n_features_in_ : int
         Number of columns seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during ``fit``, when they are all strings.
 
     See Also

@@ -126,7 +126,7 @@ list of str, default=None
         The fitted scikit-learn pipeline doing the work.
     n_features_in_ : int
         Number of columns seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during ``fit``, when they are all strings.
 
     See Also

@@ -118,7 +118,7 @@ estimators_ : list of {default}
         the cycles).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names."""
 
 _NOTES = """\

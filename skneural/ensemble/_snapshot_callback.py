@@ -59,6 +59,8 @@ class SnapshotCallback(Callback):
             self.snapshots_.append({name: t.detach().cpu().clone() for name, t in state.items()})
 
     def on_train_end(self, trainer, **kwargs):
+        if not hasattr(self, "base_lrs_"):  # on_train_begin did not get that far
+            return
         for group, base_lr in zip(trainer.optimizer.param_groups, self.base_lrs_, strict=True):
             group["lr"] = base_lr
 

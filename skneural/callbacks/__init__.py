@@ -3,6 +3,23 @@
 from ._base import Callback
 from ._checkpoint import Checkpoint
 from ._early_stopping import EarlyStopping
+from ._gradient_clipping import GradientClipping
+from ._lambda import LambdaCallback
+from ._lr_scheduler import LRScheduler
+from ._mlflow import MLflowLogger
 from ._monitor import MonitorCallback
+from ._progress_bar import ProgressBar
+from ._tensorboard import TensorBoardLogger
 
-__all__ = ["Callback", "Checkpoint", "EarlyStopping", "MonitorCallback"]
+__all__ = [
+    "Callback",
+    "Checkpoint",
+    "EarlyStopping",
+    "GradientClipping",
+    "LRScheduler",
+    "LambdaCallback",
+    "MLflowLogger",
+    "MonitorCallback",
+    "ProgressBar",
+    "TensorBoardLogger",
+]

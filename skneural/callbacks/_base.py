@@ -12,7 +12,9 @@ class Callback(BaseEstimator):
     never break it.
 
     What a callback may read: ``trainer.module``, ``trainer.optimizer``,
-    ``trainer.history``, ``trainer.epoch``, ``trainer.device``.
+    ``trainer.history``, ``trainer.epoch`` (epochs recorded so far),
+    ``trainer.n_epochs`` (epochs requested by this fit),
+    ``trainer.batches_per_epoch``, ``trainer.has_validation``, ``trainer.device``.
     What it may change: the module's weights and the optimizer's state
     (learning rate, ...), and ``trainer.should_stop`` (set it to ``True`` to end
     training after the current epoch or batch). Callbacks never see or change the
@@ -34,7 +36,9 @@ class Callback(BaseEstimator):
       nothing otherwise
     - ``on_epoch_end(trainer, epoch, logs)``: ``logs`` is this epoch's history row;
       add entries to it to record your own metrics
-    - ``on_train_end(trainer)``: always runs, also after an interruption or error
+    - ``on_train_end(trainer)``: always runs, also after an interruption or error,
+      including one raised by another callback's ``on_train_begin``; release
+      resources here, checking that they were created
 
     A callback whose behaviour depends on what it saw in earlier epochs
     implements ``state_dict()`` and ``load_state_dict(state)`` (tensors and plain
@@ -45,25 +49,97 @@ class Callback(BaseEstimator):
     _runs_last = False
 
     def on_train_begin(self, trainer, **kwargs):
-        """Run once before the first epoch."""
+        """Run once before the first epoch.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_epoch_begin(self, trainer, epoch, **kwargs):
-        """Run at the start of each epoch (``epoch`` counts from 1)."""
+        """Run at the start of each epoch.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        epoch : int
+            The epoch about to run, counted from 1 (and across ``warm_start``
+            fits).
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_batch_begin(self, trainer, batch, **kwargs):
-        """Run before each optimisation step."""
+        """Run before each optimisation step.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        batch : int
+            Index of the mini-batch within the epoch, from 0.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_after_backward(self, trainer, batch, **kwargs):
-        """Run between ``loss.backward()`` and ``optimizer.step()``."""
+        """Run between ``loss.backward()`` and ``optimizer.step()``.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        batch : int
+            Index of the mini-batch within the epoch, from 0.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_batch_end(self, trainer, batch, loss, **kwargs):
-        """Run after each optimisation step; ``loss`` is the batch loss tensor."""
+        """Run after each optimisation step.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        batch : int
+            Index of the mini-batch within the epoch, from 0.
+        loss : torch.Tensor
+            The (weighted) mean loss of the batch, a scalar tensor.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_epoch_end(self, trainer, epoch, logs, **kwargs):
-        """Run after each epoch, once its metrics are in ``logs``."""
+        """Run after each epoch, once its metrics are in ``logs``.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        epoch : int
+            The epoch that ended, counted from 1.
+        logs : dict
+            This epoch's history row (``train_loss``, ``valid_loss``, ...);
+            entries added here are recorded in the history.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def on_train_end(self, trainer, **kwargs):
-        """Run once when training ends, however it ends."""
+        """Run once when training ends, however it ends.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
 
     def state_dict(self) -> dict:
         """The callback's running state, to be saved in checkpoints."""

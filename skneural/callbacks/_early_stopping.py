@@ -1,7 +1,6 @@
 """Stop training when a monitored metric stops improving."""
 
 import copy
-import warnings
 
 from ._monitor import MonitorCallback
 
@@ -60,15 +59,7 @@ class EarlyStopping(MonitorCallback):
     _monitor_state = (*MonitorCallback._monitor_state, "wait_", "stopped_epoch_", "_best_state")
 
     def on_train_begin(self, trainer, **kwargs):
-        monitor = self._monitor_for(trainer)
-        if monitor != self.monitor:
-            warnings.warn(
-                f"EarlyStopping monitors {self.monitor!r} but this fit has no validation "
-                "data; monitoring 'train_loss' instead.",
-                UserWarning,
-                stacklevel=2,
-            )
-        self._reset_monitor(monitor)
+        self._reset_monitor(self._monitor_for(trainer))
         self.wait_ = 0
         self.stopped_epoch_ = None
         self._best_state = None
@@ -86,6 +77,6 @@ class EarlyStopping(MonitorCallback):
             trainer.should_stop = True
 
     def on_train_end(self, trainer, **kwargs):
-        if self.restore_best_weights and self._best_state is not None:
+        if self.restore_best_weights and getattr(self, "_best_state", None) is not None:
             trainer.module.load_state_dict(self._best_state)
         self._best_state = None

@@ -1,8 +1,42 @@
 """Shared logic of callbacks that watch one metric of the history."""
 
 import math
+import warnings
 
 from ._base import Callback
+
+
+def lower_is_better(monitor: str) -> bool:
+    """Whether ``"auto"`` mode minimises ``monitor`` (names with "loss" or "error")."""
+    return "loss" in monitor or "error" in monitor
+
+
+def resolve_monitor(monitor: str, trainer, owner: str) -> str:
+    """The metric to monitor in this fit.
+
+    A ``valid_*`` metric falls back to ``"train_loss"``, with a warning naming
+    ``owner``, when the fit has no validation data.
+    """
+    if monitor.startswith("valid_") and not trainer.has_validation:
+        warnings.warn(
+            f"{owner} monitors {monitor!r} but this fit has no validation data; "
+            "monitoring 'train_loss' instead.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return "train_loss"
+    return monitor
+
+
+def monitored_value(logs, monitor: str, owner: str) -> float:
+    """The value of ``monitor`` in this epoch's ``logs``; a clear error if absent."""
+    if monitor not in logs:
+        available = sorted(k for k in logs if k != "epoch")
+        raise ValueError(
+            f"{owner} monitors {monitor!r}, which is not in the training history; "
+            f"available metrics: {available}."
+        )
+    return float(logs[monitor])
 
 
 class MonitorCallback(Callback):
@@ -40,8 +74,7 @@ class MonitorCallback(Callback):
             raise ValueError(f"mode must be 'auto', 'min' or 'max', got {self.mode!r}.")
         self.monitor_ = monitor
         if self.mode == "auto":
-            lower_is_better = "loss" in monitor or "error" in monitor
-            self.mode_ = "min" if lower_is_better else "max"
+            self.mode_ = "min" if lower_is_better(monitor) else "max"
         else:
             self.mode_ = self.mode
         self.best_ = math.inf if self.mode_ == "min" else -math.inf
@@ -58,13 +91,7 @@ class MonitorCallback(Callback):
 
     def _current_value(self, logs) -> float:
         """The monitored value in this epoch's ``logs``; a clear error if absent."""
-        if self.monitor_ not in logs:
-            available = sorted(k for k in logs if k != "epoch")
-            raise ValueError(
-                f"{type(self).__name__} monitors {self.monitor_!r}, which is not in the "
-                f"training history; available metrics: {available}."
-            )
-        return float(logs[self.monitor_])
+        return monitored_value(logs, self.monitor_, type(self).__name__)
 
     def _is_improvement(self, value: float) -> bool:
         if math.isnan(value):
@@ -75,7 +102,6 @@ class MonitorCallback(Callback):
 
     def _monitor_for(self, trainer) -> str:
         """The metric to monitor in this fit, falling back to the training loss
-        when a ``valid_*`` metric is asked for but the fit has no validation data."""
-        if self.monitor.startswith("valid_") and not trainer.has_validation:
-            return "train_loss"
-        return self.monitor
+        (with a warning) when a ``valid_*`` metric is asked for but the fit has
+        no validation data."""
+        return resolve_monitor(self.monitor, trainer, type(self).__name__)

@@ -4,12 +4,14 @@ import numpy as np
 import scipy.sparse as sp
 
 _PREPROCESSING_HINT = (
-    "encode them first, e.g. with sklearn.preprocessing.OneHotEncoder or "
-    "OrdinalEncoder inside a sklearn.compose.ColumnTransformer in a Pipeline"
+    "leave preprocessing='auto' (the default), which embeds them, or set "
+    "preprocessing=skneural.preprocessing.TabularPreprocessor(), or encode them "
+    "first, e.g. with sklearn.preprocessing.OneHotEncoder in a Pipeline"
 )
 _MISSING_HINT = (
-    "impute them first, e.g. with sklearn.impute.SimpleImputer in a Pipeline, "
-    "or use sklearn.ensemble.HistGradientBoosting* which handle them natively"
+    "impute them first, e.g. with sklearn.impute.SimpleImputer in a Pipeline, or set "
+    "preprocessing=skneural.preprocessing.TabularPreprocessor(), which imputes them "
+    "(the default preprocessing='auto' does so for DataFrames)"
 )
 
 

@@ -14,12 +14,13 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
+from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
 from ..training._device import loadable_device, resolve_device
@@ -29,14 +30,22 @@ from ..training._threads import torch_threads
 from ..utils._params import close_names_hint
 from ..utils._sklearn_compat import (
     CallbackSupportMixin,
+    HasMethods,
     Interval,
     StrOptions,
+    _check_feature_names,
+    _check_n_features,
     _check_sample_weight,
     _fit_context,
     validate_data,
 )
 
 _SEED_HIGH = 2**31 - 1
+_NUMERIC_X = {
+    "accept_sparse": ("csr", "csc", "coo"),
+    "dtype": (np.float32, np.float64),
+    "ensure_all_finite": False,
+}
 
 
 class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
@@ -58,6 +67,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     _y_numeric = False
 
     _parameter_constraints: dict = {
+        "preprocessing": [StrOptions({"auto", "standard"}), HasMethods(["fit", "transform"]), None],
         "module": [StrOptions(set(BUILTIN_MODULES)), callable],
         "module_params": [dict, None],
         "hidden_layer_sizes": ["array-like"],
@@ -89,6 +99,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def __init__(
         self,
         *,
+        preprocessing="auto",
         module="mlp",
         module_params=None,
         hidden_layer_sizes=(128, 128),
@@ -117,6 +128,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         verbose=0,
         warm_start=False,
     ):
+        self.preprocessing = preprocessing
         self.module = module
         self.module_params = module_params
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -147,6 +159,22 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ params
     def get_params(self, deep=True):
+        """Get the parameters of this estimator.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of nested objects, one entry
+            ``<dict_param>__<key>`` per entry of ``module_params``,
+            ``optimizer_params`` and ``loss_params``, and for each callback
+            ``callbacks__<name>`` and its settings ``callbacks__<name>__<param>``
+            (see :meth:`set_params`).
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         params = super().get_params(deep=deep)
         if deep:
             for name in self._dict_params:
@@ -164,15 +192,26 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return params
 
     def set_params(self, **params):
-        """Set parameters, including the entries of dict and list parameters.
+        """Set the parameters of this estimator.
 
-        ``<dict_param>__<key>`` updates one entry of a dict parameter
-        (``module_params``, ``optimizer_params``, ``loss_params``) and
-        ``callbacks__<name>__<param>`` one setting of a callback, where
-        ``<name>`` is the callback's lower-cased class name (numbered
-        ``-1``, ``-2``, ... when a class repeats, as in ``make_pipeline``);
-        ``callbacks__<name>`` replaces that callback. Both work on copies,
-        never on the dict, list or callbacks the user passed in.
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters. ``<dict_param>__<key>`` (e.g.
+            ``module_params__width=64``) updates one entry of
+            ``module_params``, ``optimizer_params`` or ``loss_params`` on a
+            copy, never in the dict the user passed in.
+            ``callbacks__<name>__<param>`` sets one setting of a callback,
+            where ``<name>`` is the callback's lower-cased class name
+            (numbered ``-1``, ``-2``, ... when a class repeats, as in
+            ``make_pipeline``), on a clone of it; ``callbacks__<name>``
+            replaces that callback. An unknown name is an error that suggests
+            the closest valid ones.
+
+        Returns
+        -------
+        self : object
+            The estimator.
         """
         valid = self.get_params(deep=False)
         for name in params:
@@ -241,34 +280,58 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return resolve_device(self.device)
 
     # --------------------------------------------------------------- data
-    def _validate_X(self, X, *, reset):
-        check_numeric_columns(X, type(self).__name__)
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=(np.float32, np.float64),
-            ensure_all_finite=False,
-        )
-        check_finite(X, type(self).__name__)
-        return to_float32_dense(X)
-
-    def _validate_X_y(self, X, y, *, reset):
-        check_numeric_columns(X, type(self).__name__)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            accept_sparse=("csr", "csc", "coo"),
-            dtype=(np.float32, np.float64),
-            ensure_all_finite=False,
-            multi_output=True,
-            y_numeric=self._y_numeric,
-        )
-        check_finite(X, type(self).__name__)
+    def _prepare_inputs(self, X, y=None, *, fitting, seed=0):
+        """Validate ``X`` (and ``y``) and map ``X`` to the float32 matrix the
+        network sees, through the input preprocessing fitted here when
+        ``fitting`` (see the ``preprocessing`` parameter)."""
+        if fitting:
+            self._input_kind, self.preprocessor_ = resolve_preprocessing(
+                self.preprocessing, X, seed
+            )
+        if self._input_kind in ("tabular", "custom"):
+            X_raw = X
+            if y is not None:
+                y = validate_data(
+                    self, "no_validation", y, multi_output=True, y_numeric=self._y_numeric
+                )
+                check_consistent_length(X, y)
+            _check_feature_names(self, X, reset=fitting)
+            _check_n_features(self, X, reset=fitting)
+            what = f"the preprocessing {type(self.preprocessor_).__name__}"
+            transform = (
+                self.preprocessor_.fit_transform if fitting else self.preprocessor_.transform
+            )
+            X = to_float32(transform(X_raw), what)
+            self._n_network_inputs = X.shape[1]
+            return X, y
+        name = type(self).__name__
+        check_numeric_columns(X, name)
+        if y is None:
+            X = validate_data(self, X, reset=fitting, **_NUMERIC_X)
+        else:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=fitting,
+                multi_output=True,
+                y_numeric=self._y_numeric,
+                **_NUMERIC_X,
+            )
+        check_finite(X, name)
         return to_float32_dense(X), y
+
+    def _standardize(self, X, *, fitting, sample_weight=None):
+        """Apply (and in ``fit``, fit) the standard scaling of numeric inputs;
+        weighted, so a weight of k counts like k copies of a row."""
+        if self._input_kind != "standard":
+            return X
+        if fitting:
+            self.preprocessor_.fit(X, sample_weight=sample_weight)
+        scaled = self.preprocessor_.transform(X).astype(np.float32, copy=False)
+        codes = list(self._categorical_cardinalities())
+        scaled[:, codes] = X[:, codes]  # integer codes for embeddings stay unscaled
+        return scaled
 
     def _sample_weight(self, sample_weight, X, y_raw):
         """Per-row weights (sample and class weights combined), or ``None``."""
@@ -295,9 +358,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Numeric inputs (any int or float dtype; a DataFrame of numeric
-            columns keeps its column names in ``feature_names_in_``).
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Numeric arrays of any int or float dtype, sparse matrices, or a
+            DataFrame (its column names go to ``feature_names_in_``; with
+            ``preprocessing="auto"`` it may hold text, category, boolean and
+            datetime columns and missing values).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -312,17 +377,22 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
         device = self._check_extra_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         continuing = (incremental or self.warm_start) and hasattr(self, "module_")
-        X, y = self._validate_X_y(X, y, reset=not continuing)
+        seed_rng = check_random_state(self.random_state)
+        split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
+        X, y = self._prepare_inputs(X, y, fitting=not continuing, seed=int(split_seed))
         weights = self._sample_weight(sample_weight, X, y)
+        X = self._standardize(X, fitting=not continuing, sample_weight=weights)
         y_tensor = self._encode_targets(
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
         loss_spec = self._resolve_loss()
         n_epochs = 1 if incremental else self.max_epochs
         sklearn_task = self._sklearn_fit_task(n_epochs, X, y)
-        seed_rng = check_random_state(self.random_state)
-        split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
         if continuing:
             # A different seed per continuation, reproducible from random_state.
             torch_seed = (int(torch_seed) + self.n_iter_) % _SEED_HIGH
@@ -344,7 +414,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             torch.manual_seed(int(torch_seed))
             if not continuing:
                 self._link = loss_spec.link
-                self._init_network(X.shape[1], loss_spec.n_outputs, device)
+                self._init_network(X[train_index], loss_spec.n_outputs, device)
             elif self.device_ != device:
                 self.module_.to(device)
                 self._optimizer = None
@@ -359,19 +429,20 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
             generator = torch.Generator().manual_seed(int(torch_seed))
             epochs_done = self.n_iter_ if continuing else 0
+            callbacks = self._fit_callbacks(
+                has_validation=valid is not None, incremental=incremental
+            )
             trainer = Trainer(
                 self.module_,
-                loss_spec.function,
+                loss_spec,
                 self._optimizer,
                 device=device,
                 batch_size=self.batch_size,
                 shuffle=self.shuffle,
                 generator=generator,
-                callbacks=self._fit_callbacks(
-                    has_validation=valid is not None,
-                    incremental=incremental,
-                    sklearn_task=sklearn_task,
-                ),
+                callbacks=callbacks
+                if sklearn_task is None
+                else [*callbacks, SklearnEpochTasks(sklearn_task, self)],
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
@@ -391,7 +462,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 )
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
-        self.callbacks_ = [cb for cb in trainer.callbacks if not getattr(cb, "_transient", False)]
+        self.callbacks_ = callbacks  # the user's order, built-in early stopping last
         if sklearn_task is not None:
             sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
@@ -420,21 +491,33 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads
 
-    def _init_network(self, n_features, n_outputs, device):
+    def _init_network(self, X_train, n_outputs, device):
         self.device_ = device
         self.module_ = build_module(
             self.module,
-            n_features_in=n_features,
+            n_features_in=X_train.shape[1],
             n_outputs=n_outputs,
             architecture_params={
                 "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "activation": self.activation,
                 "dropout": self.dropout,
                 "batch_norm": self.batch_norm,
+                "categorical_cardinalities": self._categorical_cardinalities() or None,
             },
             module_params=self.module_params or {},
+            training_data=X_train,
         ).to(device)
         self._optimizer = None
+
+    def _categorical_cardinalities(self) -> dict:
+        """``{input column: cardinality}`` of the integer-code columns the network
+        embeds: declared in ``module_params``, or made by the tabular preprocessing."""
+        declared = (self.module_params or {}).get("categorical_cardinalities")
+        if declared is not None:
+            return dict(declared)
+        if self._input_kind == "tabular":
+            return code_columns(self.preprocessor_, self._n_network_inputs)
+        return {}
 
     def _make_optimizer(self):
         return build_optimizer(
@@ -454,10 +537,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             None if weights is None else torch.from_numpy(weights[index]).to(device),
         )
 
-    def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
+    def _fit_callbacks(self, *, has_validation, incremental):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
-        if sklearn_task is not None:
-            callbacks.append(SklearnEpochTasks(sklearn_task, self))
         if self.early_stopping and not incremental:
             callbacks.append(
                 EarlyStopping(
@@ -468,11 +549,62 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
         return callbacks
 
+    def categorical_embeddings(self) -> dict:
+        """The learned embedding of every category of every embedded column.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Column name to a DataFrame with one row per category (indexed by
+            the category; ``"<unknown>"`` is the vector used for categories
+            not seen in fit) and one column per embedding dimension.
+
+        Raises
+        ------
+        ValueError
+            When the network embeds no categorical column.
+        """
+        import pandas as pd
+
+        check_is_fitted(self, "module_")
+        tables = getattr(self.module_, "categorical_embeddings", dict)()
+        if not tables:
+            raise ValueError(
+                f"This {type(self).__name__} embeds no categorical column: fit it on a "
+                "DataFrame with categorical columns of more than two levels (with "
+                "preprocessing='auto'), or declare integer-code columns with "
+                "module_params={'categorical_cardinalities': {column: n_codes}}."
+            )
+        labels = self._code_labels()
+        frames = {}
+        for column, table in tables.items():
+            name, index = labels[column]
+            weights = table.detach().cpu().numpy()
+            frames[name] = pd.DataFrame(weights, index=pd.Index(index, name=name))
+        return frames
+
+    def _code_labels(self) -> dict:
+        """``{input column: (name, labels of its codes)}`` for embedded columns."""
+        cardinalities = self._categorical_cardinalities()
+        if self._input_kind == "tabular" and "categorical_cardinalities" not in (
+            self.module_params or {}
+        ):
+            named = self.preprocessor_.code_categories()
+            return {
+                column: (name, ["<unknown>", *categories])
+                for column, (name, categories) in zip(cardinalities, named.items(), strict=True)
+            }
+        names = getattr(self, "feature_names_in_", None)
+        return {
+            column: (str(names[column]) if names is not None else f"x{column}", list(range(card)))
+            for column, card in cardinalities.items()
+        }
+
     # ------------------------------------------------------------- predict
     def _forward(self, X):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
-        X = self._validate_X(X, reset=False)
+        X = self._standardize(self._prepare_inputs(X, fitting=False)[0], fitting=False)
         with torch_threads(self._n_threads()):
             return forward_in_chunks(self.module_, X, self.device_).cpu()
 

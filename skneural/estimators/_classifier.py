@@ -22,6 +22,7 @@ class NeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
 
     Parameters
     ----------
+    {preprocessing}
     {architecture}
     loss : {{"log_loss", "cross_entropy", "binary_cross_entropy"}} or callable, \
 default="log_loss"
@@ -69,6 +70,7 @@ default="log_loss"
     def __init__(
         self,
         *,
+        preprocessing="auto",
         module="mlp",
         module_params=None,
         hidden_layer_sizes=(128, 128),
@@ -99,6 +101,7 @@ default="log_loss"
         class_weight=None,
     ):
         super().__init__(
+            preprocessing=preprocessing,
             module=module,
             module_params=module_params,
             hidden_layer_sizes=hidden_layer_sizes,
@@ -198,7 +201,7 @@ default="log_loss"
                 correct = (outputs[:, 0] > 0) == y.bool()
             else:
                 correct = ((outputs > 0) == y.bool()).all(dim=1)
-            return {"valid_accuracy": float(correct.float().mean())}
+            return {"valid_accuracy": float(correct.double().mean())}
 
     # ---------------------------------------------------------------- api
     @_fit_context(prefer_skip_nested_validation=True)
@@ -210,16 +213,20 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns of the first call.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
         classes : array-like of shape (n_classes,), default=None
             Every class that will ever appear; required on the first call for
             single-label targets (as in scikit-learn's ``partial_fit``).
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights of the loss.
 
         Returns
         -------
         self : object
+            The estimator, trained for one more epoch.
         """
         first_call = not hasattr(self, "module_")
         if first_call and classes is None and type_of_target(y) != "multilabel-indicator":
@@ -231,7 +238,8 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------
@@ -241,14 +249,29 @@ default="log_loss"
         """
         outputs = self._forward(X).double()
         if self._link == "softmax":
-            return torch.softmax(outputs, dim=1).numpy()
+            # Written out: torch.softmax over a narrow class dimension runs
+            # 3-4x slower on CPU. The first step is out of place because
+            # ``outputs`` is an inference-mode tensor.
+            exp = (outputs - outputs.amax(dim=1, keepdim=True)).exp_()
+            return exp.div_(exp.sum(dim=1, keepdim=True)).numpy()
         if self._link == "binary_sigmoid":
             positive = torch.sigmoid(outputs[:, 0])
             return torch.stack([1 - positive, positive], dim=1).numpy()
         return torch.sigmoid(outputs).numpy()
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of the class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The log of :meth:`predict_proba` (``-inf`` where it is zero).
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
@@ -257,11 +280,14 @@ default="log_loss"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels from ``classes_``, or a 0/1 indicator matrix (probability
+            above 0.5) for multilabel targets.
         """
         proba = self.predict_proba(X)
         if self._multilabel:
@@ -275,6 +301,7 @@ default="log_loss"
 
 
 NeuralClassifier.__doc__ = NeuralClassifier.__doc__.format(
+    preprocessing=_docstrings.PREPROCESSING,
     architecture=_docstrings.ARCHITECTURE,
     training=_docstrings.TRAINING,
     attributes=_docstrings.ATTRIBUTES,

@@ -2,11 +2,27 @@
 
 Each estimator writes its own docstring; only the text of the parameters
 they have in common is kept here once, and spliced in with ``str.format``.
+These strings are format *arguments*, not templates: write braces as they
+should appear (``{"relu", ...}``), never doubled.
 """
+
+PREPROCESSING = """\
+preprocessing : "auto", "standard", transformer or None, default="auto"
+        How inputs are prepared inside the estimator (fitted in ``fit``,
+        applied in ``predict``). ``"auto"`` sends a DataFrame with text,
+        categorical, boolean or datetime columns or missing values through
+        :class:`~skneural.preprocessing.TabularPreprocessor` (imputation,
+        scaling, categories with more than two levels as integer codes for
+        learned embeddings) and standardises any other input. ``"standard"``
+        only standardises numeric input; ``None`` passes numeric input
+        unchanged; a scikit-learn transformer is cloned and fitted on the raw
+        ``X``. Numeric arrays must be finite unless a transformer that
+        imputes is given."""
 
 ARCHITECTURE = """\
 module : str or type of torch.nn.Module, default="mlp"
-        The network. ``"mlp"`` is the built-in multi-layer perceptron. A
+        The network: ``"mlp"``, ``"resnet"`` or ``"ft_transformer"`` (see
+        the architectures guide). A
         ``torch.nn.Module`` subclass (or any callable returning a module) is
         instantiated at fit with ``n_features_in`` and ``n_outputs`` and with
         whichever of ``hidden_layer_sizes``, ``activation``, ``dropout`` and
@@ -18,8 +34,8 @@ module : str or type of torch.nn.Module, default="mlp"
         over ``"module_params__width"`` work.
     hidden_layer_sizes : sequence of int, default=(128, 128)
         Width of each hidden layer; the length is the depth.
-    activation : {{"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
-"logistic", "identity"}}, default="relu"
+    activation : {"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
+"logistic", "identity"}, default="relu"
         Non-linearity of the hidden layers.
     dropout : float in [0, 1), default=0.0
         Dropout probability after each hidden activation.
@@ -31,7 +47,7 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         One of "adam", "adamw", "sgd", "rmsprop", "adagrad", "radam", "nadam",
         or an optimizer class.
     optimizer_params : dict, default=None
-        Extra optimizer arguments (e.g. ``{{"momentum": 0.9}}``); entries are
+        Extra optimizer arguments (e.g. ``{"momentum": 0.9}``); entries are
         settable as ``optimizer_params__<name>``.
     lr : float, default=1e-3
         Learning rate.
@@ -87,7 +103,7 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
 ATTRIBUTES = """\
 n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     module_ : torch.nn.Module
         The trained network.

@@ -19,6 +19,7 @@ class NeuralRegressor(RegressorMixin, BaseNeuralEstimator):
 
     Parameters
     ----------
+    {preprocessing}
     {architecture}
     loss : {{"squared_error", "absolute_error", "huber", "poisson", "quantile"}} \
 or callable, default="squared_error"
@@ -39,7 +40,7 @@ or callable, default="squared_error"
     ----------
     n_outputs_ : int
         Number of regression targets.
-    y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
+    y_mean_, y_scale_ : ndarray of shape (`n_outputs_`,)
         Target standardisation (zeros and ones when it is off).
     {attributes}
 
@@ -70,6 +71,7 @@ or callable, default="squared_error"
     def __init__(
         self,
         *,
+        preprocessing="auto",
         module="mlp",
         module_params=None,
         hidden_layer_sizes=(128, 128),
@@ -100,6 +102,7 @@ or callable, default="squared_error"
         standardize_target=True,
     ):
         super().__init__(
+            preprocessing=preprocessing,
             module=module,
             module_params=module_params,
             hidden_layer_sizes=hidden_layer_sizes,
@@ -183,13 +186,17 @@ or callable, default="squared_error"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns of the first call.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, with the outputs of the first call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights of the loss.
 
         Returns
         -------
         self : object
+            The estimator, trained for one more epoch.
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
@@ -198,7 +205,8 @@ or callable, default="squared_error"
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Inputs with the columns seen in fit.
 
         Returns
         -------
@@ -218,6 +226,7 @@ or callable, default="squared_error"
 
 
 NeuralRegressor.__doc__ = NeuralRegressor.__doc__.format(
+    preprocessing=_docstrings.PREPROCESSING,
     architecture=_docstrings.ARCHITECTURE,
     training=_docstrings.TRAINING,
     attributes=_docstrings.ATTRIBUTES,

@@ -1,4 +1,5 @@
-"""Hyperparameter search: default spaces, Optuna and Hyperopt searches, nested CV, Dask."""
+"""Model selection: data splits, default search spaces, Optuna and Hyperopt searches,
+nested cross-validation and a Dask backend."""
 
 from ._dask import dask_backend
 from ._hyperopt_search import HyperoptSearchCV
@@ -6,6 +7,7 @@ from ._nested import nested_cross_validate
 from ._optuna_search import OptunaSearchCV
 from ._pruning import OptunaPruningCallback
 from ._search_space import LayerSizes, OptunaSpace, search_space
+from ._split import train_val_test_split
 
 __all__ = [
     "HyperoptSearchCV",
@@ -16,4 +18,5 @@ __all__ = [
     "dask_backend",
     "nested_cross_validate",
     "search_space",
+    "train_val_test_split",
 ]

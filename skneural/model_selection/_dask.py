@@ -62,10 +62,21 @@ def dask_backend(client):
             yield client
     except Exception as exc:
         lost = isinstance(exc, CancelledError | distributed.comm.CommClosedError)
-        if not lost and client.status == "running":
+        if not lost and _scheduler_answers(client):
             raise
         raise RuntimeError(
             f"The Dask cluster went away during the search (client status "
             f"{client.status!r}; {type(exc).__name__}: {exc}). The search did not finish "
             "and keeps no partial results; fit it again once the cluster is back."
         ) from exc
+
+
+def _scheduler_answers(client) -> bool:
+    """Whether the cluster is still there: a failed fit is then the fit's own error."""
+    if client.status != "running":
+        return False
+    try:
+        client.scheduler_info()  # a round trip to the scheduler
+    except Exception:
+        return False
+    return True

@@ -4,9 +4,11 @@ import inspect
 
 from torch import nn
 
+from ._ft_transformer import FTTransformer
 from ._mlp import MLP
+from ._resnet import ResNet
 
-BUILTIN_MODULES = {"mlp": MLP}
+BUILTIN_MODULES = {"mlp": MLP, "resnet": ResNet, "ft_transformer": FTTransformer}
 
 
 def _accepted_kwargs(factory, candidates: dict) -> dict:
@@ -28,6 +30,7 @@ def build_module(
     n_outputs: int,
     architecture_params: dict,
     module_params: dict,
+    training_data=None,
 ) -> nn.Module:
     """Instantiate the network described by an estimator's parameters.
 
@@ -45,6 +48,10 @@ def build_module(
     module_params : dict
         Extra constructor arguments; these win over ``architecture_params``
         and are always passed (an unknown name raises an error there).
+    training_data : ndarray, optional
+        The training inputs. A module class with a ``data_dependent_kwargs(X,
+        kwargs)`` class method (the built-in ones) completes its arguments
+        from them, e.g. the bin edges of piecewise-linear embeddings.
 
     Returns
     -------
@@ -54,6 +61,8 @@ def build_module(
     shape_params = {"n_features_in": n_features_in, "n_outputs": n_outputs}
     kwargs = _accepted_kwargs(factory, {**shape_params, **architecture_params})
     kwargs.update(module_params)
+    if training_data is not None and hasattr(factory, "data_dependent_kwargs"):
+        kwargs = factory.data_dependent_kwargs(training_data, kwargs)
     try:
         net = factory(**kwargs)
     except TypeError as exc:

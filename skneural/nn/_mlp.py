@@ -1,8 +1,10 @@
 """Multi-layer perceptron built from configurable dense blocks."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from torch import nn
+
+from ._feature_encoding import FLAT_ENCODING_DOC, FeatureEncoder, TabularModule
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -66,7 +68,7 @@ class DenseBlock(nn.Sequential):
         super().__init__(*layers)
 
 
-class MLP(nn.Module):
+class MLP(TabularModule):
     """Feed-forward network: a stack of :class:`DenseBlock` and a linear head.
 
     Parameters
@@ -86,7 +88,14 @@ class MLP(nn.Module):
         Batch normalisation in every hidden block.
     layer_norm : bool, default=False
         Layer normalisation in every hidden block (set it from an estimator
-        with ``module_params={"layer_norm": True}``).
+        with ``module_params={{"layer_norm": True}}``).
+    {encoding}
+
+    Attributes
+    ----------
+    encoder : FeatureEncoder
+        Input encoding; it passes the input through unchanged without
+        categorical columns and numeric embeddings.
     """
 
     def __init__(
@@ -98,9 +107,27 @@ class MLP(nn.Module):
         dropout: float = 0.0,
         batch_norm: bool = False,
         layer_norm: bool = False,
+        *,
+        categorical_cardinalities: Mapping[int, int] | None = None,
+        categorical_embedding_dim: int | None = None,
+        numeric_embedding: str | None = None,
+        d_embedding: int = 16,
+        n_frequencies: int = 48,
+        frequency_scale: float = 0.1,
+        bin_edges: Sequence | None = None,
     ):
         super().__init__()
-        widths = [n_features_in, *hidden_layer_sizes]
+        self.encoder = FeatureEncoder(
+            n_features_in,
+            categorical_cardinalities=categorical_cardinalities,
+            categorical_embedding_dim=categorical_embedding_dim,
+            numeric_embedding=numeric_embedding,
+            d_embedding=d_embedding,
+            n_frequencies=n_frequencies,
+            frequency_scale=frequency_scale,
+            bin_edges=bin_edges,
+        )
+        widths = [self.encoder.out_features, *hidden_layer_sizes]
         self.hidden = nn.Sequential(
             *(
                 DenseBlock(w_in, w_out, activation, dropout, batch_norm, layer_norm)
@@ -110,4 +137,7 @@ class MLP(nn.Module):
         self.head = nn.Linear(widths[-1], n_outputs)
 
     def forward(self, X):
-        return self.head(self.hidden(X))
+        return self.head(self.hidden(self.encoder(X)))
+
+
+MLP.__doc__ = MLP.__doc__.format(encoding=FLAT_ENCODING_DOC)

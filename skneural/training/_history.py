@@ -8,6 +8,11 @@ class History(list):
     :meth:`to_frame` for a :class:`pandas.DataFrame` and :meth:`column` for one
     metric across epochs.
 
+    Parameters
+    ----------
+    iterable : iterable of dict, optional
+        Epoch rows to start from (as for :class:`list`).
+
     Examples
     --------
     >>> h = History([{"epoch": 1, "train_loss": 0.9}, {"epoch": 2, "train_loss": 0.5}])
@@ -16,11 +21,28 @@ class History(list):
     """
 
     def column(self, name: str) -> list:
-        """Values of ``name`` over the epochs that recorded it."""
+        """Return the values of one metric over the epochs that recorded it.
+
+        Parameters
+        ----------
+        name : str
+            A history key, e.g. ``"valid_loss"``.
+
+        Returns
+        -------
+        list
+            One value per epoch that has ``name``, in epoch order.
+        """
         return [row[name] for row in self if name in row]
 
     def to_frame(self):
-        """The history as a :class:`pandas.DataFrame` indexed by epoch."""
+        """Return the history as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per epoch, indexed by ``epoch``, one column per metric.
+        """
         import pandas as pd
 
         return pd.DataFrame(list(self)).set_index("epoch")

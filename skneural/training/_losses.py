@@ -43,12 +43,23 @@ class LossSpec:
     standardizable : bool
         Whether an affine rescaling of the target leaves the problem
         unchanged (False for Poisson, whose targets must stay counts).
+    mean_function : callable or None
+        ``(y_pred, y_true) -> scalar`` equal to ``function(...).mean()`` but
+        computed by one fused kernel (a few percent faster per batch);
+        used for unweighted batches.
     """
 
     function: Callable
     n_outputs: int
     link: str
     standardizable: bool = True
+    mean_function: Callable | None = None
+
+    def batch_loss(self, y_pred, y_true, weight=None, mean_weight=None) -> torch.Tensor:
+        """The loss of one mini-batch (see :func:`reduce_batch_loss`)."""
+        if weight is None and self.mean_function is not None:
+            return self.mean_function(y_pred, y_true)
+        return reduce_batch_loss(self.function(y_pred, y_true), weight, mean_weight)
 
 
 def _rowwise(values: torch.Tensor) -> torch.Tensor:
@@ -113,7 +124,12 @@ def classification_loss(loss, loss_params: dict, *, multilabel: bool, n_classes:
     def softmax_cross_entropy(y_pred, y_true):
         return F.cross_entropy(y_pred, y_true, reduction="none", label_smoothing=smoothing)
 
-    return LossSpec(softmax_cross_entropy, n_classes, "softmax")
+    def mean_softmax_cross_entropy(y_pred, y_true):
+        return F.cross_entropy(y_pred, y_true, label_smoothing=smoothing)
+
+    return LossSpec(
+        softmax_cross_entropy, n_classes, "softmax", mean_function=mean_softmax_cross_entropy
+    )
 
 
 def _sigmoid_bce(y_pred, y_true):
@@ -133,7 +149,8 @@ def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
     _check_loss_params(loss, loss_params)
     if loss == "squared_error":
         function = lambda y_pred, y_true: _rowwise((y_pred - y_true) ** 2)  # noqa: E731
-    elif loss == "absolute_error":
+        return LossSpec(function, n_outputs, "identity", mean_function=F.mse_loss)
+    if loss == "absolute_error":
         function = lambda y_pred, y_true: _rowwise((y_pred - y_true).abs())  # noqa: E731
     elif loss == "huber":
         delta = float(loss_params.get("delta", 1.0))

@@ -10,7 +10,6 @@ import torch
 from ..callbacks._base import overrides
 from ._history import History
 from ._inference import forward_in_chunks
-from ._losses import reduce_batch_loss
 from ._regularization import penalized_weights
 
 _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
@@ -45,8 +44,8 @@ class Trainer:
     ----------
     module : torch.nn.Module
         The network, already on ``device``.
-    loss_function : callable
-        ``(outputs, targets) -> per-sample losses``.
+    loss : LossSpec
+        The resolved loss; :meth:`LossSpec.batch_loss` gives each batch's loss.
     optimizer : torch.optim.Optimizer
     device : torch.device
     batch_size : int
@@ -77,16 +76,20 @@ class Trainer:
         Set by callbacks to end training after the current step.
     has_validation : bool
         Whether the current fit evaluates on validation data.
+    n_epochs : int
+        Epochs requested by the current call to :meth:`fit` (training may stop
+        earlier, and a resumed run starts part-way); 0 before the first call.
     max_epochs : int
         Epoch count at which the current fit ends.
     batches_per_epoch : int
-        Optimisation steps per epoch in the current fit.
+        Optimisation steps in each epoch of the current fit; 0 before the
+        first call.
     """
 
     def __init__(
         self,
         module,
-        loss_function,
+        loss,
         optimizer,
         *,
         device,
@@ -101,7 +104,7 @@ class Trainer:
         penalty=None,
     ):
         self.module = module
-        self.loss_function = loss_function
+        self.loss = loss
         self.optimizer = optimizer
         self.device = device
         self.batch_size = batch_size
@@ -115,6 +118,7 @@ class Trainer:
         self.verbose = verbose
         self.should_stop = False
         self.has_validation = False
+        self.n_epochs = 0
         self.max_epochs = self.epoch
         self.batches_per_epoch = 0
         self.penalty = penalty
@@ -135,7 +139,9 @@ class Trainer:
         A callback that restores a checkpoint in ``on_train_begin`` brings back
         the history, so a resumed fit only runs the remaining epochs.
         ``on_train_end`` runs even when an exception (``KeyboardInterrupt``
-        included) escapes, so callbacks always clean up.
+        included) escapes, also from a callback's ``on_train_begin``, so
+        callbacks always clean up; ``on_train_end`` must therefore cope with an
+        ``on_train_begin`` that did not run or did not finish.
 
         Returns
         -------
@@ -143,13 +149,14 @@ class Trainer:
         """
         self.should_stop = False
         self.has_validation = valid is not None and len(valid) > 0
+        self.n_epochs = n_epochs
         self.max_epochs = self.epoch + n_epochs
         self.batches_per_epoch = len(batch_bounds(len(train), self.batch_size))
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
-        self._notify("on_train_begin")
         try:
+            self._notify("on_train_begin")
             while self.epoch < self.max_epochs and not self.should_stop:
                 self._run_epoch(train, valid)
         finally:
@@ -253,7 +260,7 @@ class Trainer:
         return self._run_id
 
     def _train_one_epoch(self, data: TensorData) -> float:
-        module, optimizer, loss_function = self.module, self.optimizer, self.loss_function
+        module, optimizer, loss = self.module, self.optimizer, self.loss
         module.train()
         n_samples = len(data)
         if self.shuffle:
@@ -262,7 +269,7 @@ class Trainer:
             order = None
         mean_weight = None if data.weight is None else float(data.weight.mean())
         penalized = penalized_weights(module) if self.penalty is not None else None
-        total = torch.zeros((), device=self.device)
+        batch_losses, batch_rows = [], []
         for batch, (start, stop) in enumerate(batch_bounds(n_samples, self.batch_size)):
             if self._batch_hooks:
                 for callback in self._batch_hooks:
@@ -275,27 +282,30 @@ class Trainer:
                 X, y = data.X[index], data.y[index]
                 w = None if data.weight is None else data.weight[index]
             optimizer.zero_grad(set_to_none=True)
-            loss = reduce_batch_loss(loss_function(module(X), y), w, mean_weight)
+            batch_loss = loss.batch_loss(module(X), y, w, mean_weight)
             if penalized is not None:
-                loss = loss + self.penalty(penalized)
-            loss.backward()
+                batch_loss = batch_loss + self.penalty(penalized)
+            batch_loss.backward()
             if self._batch_hooks:
                 for callback in self._batch_hooks:
                     callback.on_after_backward(self, batch=batch)
             optimizer.step()
-            total += loss.detach() * (stop - start)
+            batch_losses.append(batch_loss.detach())
+            batch_rows.append(stop - start)
             if self._batch_hooks:
                 for callback in self._batch_hooks:
-                    callback.on_batch_end(self, batch=batch, loss=loss)
+                    callback.on_batch_end(self, batch=batch, loss=batch_loss)
             if self.should_stop:
                 break
-        return float(total) / n_samples
+        # One reduction (and one device sync) per epoch, not per batch.
+        rows = torch.tensor(batch_rows, dtype=batch_losses[0].dtype, device=self.device)
+        return float(torch.stack(batch_losses) @ rows) / sum(batch_rows)
 
     def _evaluate(self, data: TensorData) -> dict:
         outputs = forward_in_chunks(self.module, data.X, self.device)
         mean_weight = None if data.weight is None else float(data.weight.mean())
         with torch.inference_mode():
-            loss = reduce_batch_loss(self.loss_function(outputs, data.y), data.weight, mean_weight)
+            loss = self.loss.batch_loss(outputs, data.y, data.weight, mean_weight)
         logs = {"valid_loss": float(loss)}
         if self.valid_metrics is not None:
             logs.update(self.valid_metrics(outputs, data.y))

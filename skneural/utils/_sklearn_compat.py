@@ -5,6 +5,25 @@ private helper breaks exactly one file.
 """
 
 from sklearn.base import _fit_context
+from sklearn.ensemble._base import _set_random_states
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._validation import _fit_and_score
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    InvalidParameterError,
+    RealNotInt,
+    StrOptions,
+)
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_feature_names_in,
+    _check_n_features,
+    _check_sample_weight,
+    validate_data,
+)
 
 try:
     from sklearn.callback import CallbackSupportMixin
@@ -14,17 +33,6 @@ except ImportError:  # scikit-learn < 1.9 has no callback API
         """Stand-in for scikit-learn < 1.9: no ``set_callbacks``."""
 
 
-from sklearn.model_selection._search import BaseSearchCV
-from sklearn.model_selection._validation import _fit_and_score
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Hidden,
-    Interval,
-    InvalidParameterError,
-    StrOptions,
-)
-from sklearn.utils.validation import _check_sample_weight, validate_data
-
 __all__ = [
     "BaseSearchCV",
     "CallbackSupportMixin",
@@ -32,9 +40,15 @@ __all__ = [
     "Hidden",
     "Interval",
     "InvalidParameterError",
+    "RealNotInt",
     "StrOptions",
+    "_check_feature_names",
+    "_check_feature_names_in",
+    "_check_n_features",
     "_check_sample_weight",
     "_fit_and_score",
     "_fit_context",
+    "_safe_indexing",
+    "_set_random_states",
     "validate_data",
 ]

@@ -12,12 +12,16 @@ _SAMPLE_WEIGHT_EQUIVALENCE = (
 
 
 def expected_failed_checks(estimator) -> dict:
-    """Checks of :func:`sklearn.utils.estimator_checks.parametrize_with_checks`
-    that skneural estimators do not pass, each with the reason.
+    """Return the scikit-learn estimator checks skneural does not pass, with reasons.
+
+    The checks are those run by
+    :func:`sklearn.utils.estimator_checks.parametrize_with_checks`.
 
     Parameters
     ----------
     estimator : estimator instance
+        A :class:`~skneural.NeuralClassifier` or
+        :class:`~skneural.NeuralRegressor`.
 
     Returns
     -------

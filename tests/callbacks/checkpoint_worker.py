@@ -13,11 +13,10 @@ import signal
 import sys
 
 import numpy as np
-import torch
 from sklearn.datasets import make_classification
 
 from skneural import NeuralClassifier
-from skneural.callbacks import Callback, Checkpoint
+from skneural.callbacks import Callback, Checkpoint, LRScheduler
 
 
 class KillMidEpoch(Callback):
@@ -34,7 +33,6 @@ def main(checkpoint_dir, output_file):
     X, y = make_classification(
         n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=0
     )
-    lr_decay = torch.optim.lr_scheduler.StepLR
     clf = NeuralClassifier(
         hidden_layer_sizes=(32, 16),
         dropout=0.2,
@@ -43,31 +41,16 @@ def main(checkpoint_dir, output_file):
         lr=1e-2,
         n_iter_no_change=3,
         optimizer_params={"betas": (0.85, 0.99)},
-        callbacks=[KillMidEpoch(), _StepDecay(lr_decay), Checkpoint(checkpoint_dir)],
+        callbacks=[
+            KillMidEpoch(),
+            LRScheduler("step", params={"step_size": 3, "gamma": 0.5}),
+            Checkpoint(checkpoint_dir),
+        ],
         random_state=0,
     )
     clf.fit(X, y)
     weights = {name: p.detach().numpy() for name, p in clf.module_.state_dict().items()}
     np.savez(output_file, n_iter=clf.n_iter_, lr=clf.history_.column("lr"), **weights)
-
-
-class _StepDecay(Callback):
-    """A learning-rate schedule with state, stepped every epoch."""
-
-    def __init__(self, scheduler=None):
-        self.scheduler = scheduler
-
-    def on_train_begin(self, trainer, **kwargs):
-        self.schedule_ = self.scheduler(trainer.optimizer, step_size=3, gamma=0.5)
-
-    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
-        self.schedule_.step()
-
-    def state_dict(self):
-        return self.schedule_.state_dict()
-
-    def load_state_dict(self, state):
-        self.schedule_.load_state_dict(state)
 
 
 if __name__ == "__main__":

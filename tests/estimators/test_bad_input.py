@@ -45,11 +45,12 @@ def test_float32_overflow(binary_data):
     [["a", "b"] * 100, pd.Categorical(["a", "b"] * 100), pd.date_range("2020", periods=200)],
     ids=["object", "category", "datetime"],
 )
-def test_non_numeric_columns_are_named(binary_data, column):
+@pytest.mark.parametrize("preprocessing", [None, "standard"])
+def test_non_numeric_columns_are_named(binary_data, column, preprocessing):
     X, y = binary_data
     frame = pd.DataFrame(X[:, :2], columns=["num1", "num2"]).assign(city=column)
-    with pytest.raises(ValueError, match=r"columns \['city'\].*OneHotEncoder"):
-        NeuralClassifier(**FAST).fit(frame, y)
+    with pytest.raises(ValueError, match=r"columns \['city'\].*preprocessing='auto'"):
+        NeuralClassifier(preprocessing=preprocessing, **FAST).fit(frame, y)
 
 
 def test_strings_in_numpy_array(binary_data):

@@ -82,6 +82,15 @@ def test_optuna_folds_run_in_the_workers_and_the_pruning_fold_locally(client, sm
     assert set(later_folds.astype(int)) <= worker_pids
 
 
+def test_a_fit_error_on_a_live_cluster_stays_a_fit_error(client, small_classification):
+    search = GridSearchCV(
+        NeuralClassifier(**TINY), {"batch_size": [0]}, cv=2, n_jobs=-1, error_score="raise"
+    )
+    with pytest.raises(ValueError, match="batch_size"):
+        with dask_backend(client):
+            search.fit(*small_classification)
+
+
 def test_a_closed_client_is_a_clear_error(small_classification):
     cluster = distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
     client = distributed.Client(cluster)
@@ -94,6 +103,12 @@ def test_a_closed_client_is_a_clear_error(small_classification):
     assert not hasattr(search, "cv_results_")
 
 
+def signal_and_block(estimator, X, y):
+    """A scorer that tells the test a fit ran in a worker, then never returns."""
+    distributed.Event("a-fit-ran").set()
+    threading.Event().wait(timeout=60)  # the shutdown ends this worker first
+
+
 def test_a_cluster_that_goes_away_leaves_no_results(small_classification):
     # two threads: with a single one joblib would run the fits in this process
     cluster = distributed.LocalCluster(
@@ -101,22 +116,22 @@ def test_a_cluster_that_goes_away_leaves_no_results(small_classification):
     )
     client = distributed.Client(cluster, timeout="2s")  # give up reconnecting quickly
 
-    def shut_the_cluster_down(estimator, X, y):  # a local function: sent by value
-        # Never return: the shutdown ends this worker process, and no score may
-        # reach the client before the cluster is gone.
-        with contextlib.suppress(Exception):
-            distributed.get_client().shutdown()
-        threading.Event().wait(timeout=60)
+    def shut_down_once_a_fit_ran():
+        distributed.Event("a-fit-ran", client=client).wait(timeout=60)
+        client.shutdown()
 
+    helper = threading.Thread(target=shut_down_once_a_fit_ran)
+    helper.start()
     # a scikit-learn estimator keeps torch out of this worker: it starts faster
     search = GridSearchCV(
-        LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, n_jobs=-1, scoring=shut_the_cluster_down
+        LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, n_jobs=-1, scoring=signal_and_block
     )
     try:
         with pytest.raises(RuntimeError, match="Dask cluster went away during the search"):
             with dask_backend(client):
                 search.fit(*small_classification)
     finally:
+        helper.join()
         client.close()
         with contextlib.suppress(Exception):  # its scheduler is gone already
             cluster.close(timeout=1)

@@ -1,0 +1,116 @@
+"""Named learning-rate schedules and how to build any torch scheduler.
+
+Each preset maps user ``params`` onto a :mod:`torch.optim.lr_scheduler` class,
+filling in the values that depend on the fit (the number of steps, the
+optimizer's learning rate, whether the monitored metric is minimised).
+"""
+
+from torch.optim import lr_scheduler
+
+from ._monitor import lower_is_better
+
+_WARMUP_DEFAULTS = {"warmup_steps": 5, "start_factor": 0.1, "then": "constant", "eta_min": 0.0}
+
+
+def _step(optimizer, params, *, total_steps, monitor):
+    return lr_scheduler.StepLR(optimizer, **{"step_size": 10, "gamma": 0.1, **params})
+
+
+def _cosine(optimizer, params, *, total_steps, monitor):
+    return lr_scheduler.CosineAnnealingLR(optimizer, **{"T_max": total_steps, **params})
+
+
+def _one_cycle(optimizer, params, *, total_steps, monitor):
+    peaks = [group["lr"] for group in optimizer.param_groups]
+    return lr_scheduler.OneCycleLR(
+        optimizer, **{"max_lr": peaks, "total_steps": total_steps, **params}
+    )
+
+
+def _reduce_on_plateau(optimizer, params, *, total_steps, monitor):
+    mode = "min" if lower_is_better(monitor) else "max"
+    return lr_scheduler.ReduceLROnPlateau(optimizer, **{"mode": mode, **params})
+
+
+def _linear_warmup(optimizer, params, *, total_steps, monitor):
+    unknown = set(params) - set(_WARMUP_DEFAULTS)
+    if unknown:
+        raise TypeError(f"unexpected params {sorted(unknown)}; valid: {sorted(_WARMUP_DEFAULTS)}")
+    options = {**_WARMUP_DEFAULTS, **params}
+    warmup_steps, then = options["warmup_steps"], options["then"]
+    if not (isinstance(warmup_steps, int) and warmup_steps >= 1):
+        raise ValueError(f"warmup_steps must be a positive integer, got {warmup_steps!r}.")
+    if then not in ("constant", "cosine"):
+        raise ValueError(f"then must be 'constant' or 'cosine', got {then!r}.")
+    warmup = lr_scheduler.LinearLR(
+        optimizer, start_factor=options["start_factor"], total_iters=warmup_steps
+    )
+    if then == "constant":
+        return warmup
+    cosine = lr_scheduler.CosineAnnealingLR(
+        optimizer, T_max=max(1, total_steps - warmup_steps), eta_min=options["eta_min"]
+    )
+    return lr_scheduler.SequentialLR(optimizer, [warmup, cosine], milestones=[warmup_steps])
+
+
+PRESETS = {
+    "step": _step,
+    "cosine": _cosine,
+    "one_cycle": _one_cycle,
+    "reduce_on_plateau": _reduce_on_plateau,
+    "linear_warmup": _linear_warmup,
+}
+
+
+def is_plateau_policy(policy) -> bool:
+    """Whether ``policy`` steps on a metric (ReduceLROnPlateau) rather than a count."""
+    if isinstance(policy, str):
+        return policy == "reduce_on_plateau"
+    return isinstance(policy, type) and issubclass(policy, lr_scheduler.ReduceLROnPlateau)
+
+
+def build_schedule(policy, optimizer, params: dict, *, total_steps: int, monitor: str | None):
+    """Instantiate the scheduler that ``policy`` names for ``optimizer``.
+
+    Parameters
+    ----------
+    policy : str or type
+        A key of ``PRESETS`` or a subclass of
+        :class:`torch.optim.lr_scheduler.LRScheduler` (``ReduceLROnPlateau``
+        included).
+    optimizer : torch.optim.Optimizer
+    params : dict
+        Keyword arguments of the scheduler; they override the preset's.
+    total_steps : int
+        Scheduler steps this fit will take at most.
+    monitor : str or None
+        The metric a plateau scheduler watches.
+
+    Returns
+    -------
+    torch.optim.lr_scheduler.LRScheduler
+    """
+    if isinstance(policy, str):
+        if policy not in PRESETS:
+            raise ValueError(
+                f"Unknown learning-rate schedule {policy!r}; valid presets are "
+                f"{sorted(PRESETS)}, or pass a torch.optim.lr_scheduler class."
+            )
+        name, builder = repr(policy), PRESETS[policy]
+    elif isinstance(policy, type) and issubclass(policy, lr_scheduler.LRScheduler):
+        name = policy.__name__
+
+        def builder(optimizer, params, **context):
+            return policy(optimizer, **params)
+
+    else:
+        raise TypeError(
+            "policy must be a preset name or a torch.optim.lr_scheduler class, "
+            f"got {type(policy).__name__}: {policy!r}."
+        )
+    try:
+        return builder(optimizer, params, total_steps=total_steps, monitor=monitor)
+    except TypeError as exc:
+        raise TypeError(
+            f"Could not build the learning-rate schedule {name} with params {sorted(params)}: {exc}"
+        ) from exc

@@ -1,0 +1,233 @@
+"""Embeddings of numeric features: each scalar becomes a learned vector.
+
+Periodic and piecewise-linear embeddings follow Gorishniy, Rubachev and
+Babenko, "On Embeddings for Numerical Features in Tabular Deep Learning"
+(NeurIPS 2022). Every module here maps ``(batch, n_features)`` to
+``(batch, n_features, d_embedding)`` with parameters of its own per feature.
+"""
+
+import math
+from collections.abc import Collection, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._checks import check_int, check_positive
+
+
+class PerFeatureLinear(nn.Module):
+    """An independent linear layer for each feature.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of features, each with its own weights.
+    in_features, out_features : int
+        Width of each feature's input and output vectors.
+    """
+
+    def __init__(self, n_features: int, in_features: int, out_features: int):
+        super().__init__()
+        bound = 1 / math.sqrt(in_features)  # nn.Linear's default initialisation
+        self.weight = nn.Parameter(
+            torch.empty(n_features, in_features, out_features).uniform_(-bound, bound)
+        )
+        self.bias = nn.Parameter(torch.empty(n_features, out_features).uniform_(-bound, bound))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_features, in_features)`` to ``(batch, n_features, out_features)``."""
+        return torch.einsum("bfi,fio->bfo", X, self.weight) + self.bias
+
+
+class LinearEmbedding(nn.Module):
+    """``x_j * w_j + b_j``: the feature tokenizer of the FT-Transformer.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of numeric features.
+    d_embedding : int
+        Length of each feature's vector.
+    """
+
+    def __init__(self, n_features: int, d_embedding: int):
+        super().__init__()
+        bound = 1 / math.sqrt(d_embedding)
+        self.weight = nn.Parameter(torch.empty(n_features, d_embedding).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(n_features, d_embedding).uniform_(-bound, bound))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_features)`` to ``(batch, n_features, d_embedding)``."""
+        return X.unsqueeze(-1) * self.weight + self.bias
+
+
+class PeriodicEmbedding(nn.Module):
+    """Sines and cosines of learned frequencies, then a linear layer and ReLU.
+
+    For feature ``j`` with frequencies ``c_j`` (``n_frequencies`` of them,
+    initialised from ``N(0, frequency_scale**2)`` and trained), the vector is
+    ``ReLU(W_j [cos(2 pi c_j x), sin(2 pi c_j x)] + b_j)`` (the "PLR"
+    embedding of Gorishniy et al., 2022).
+
+    Parameters
+    ----------
+    n_features : int
+        Number of numeric features.
+    d_embedding : int
+        Length of each feature's vector.
+    n_frequencies : int, default=48
+        Number of frequencies per feature.
+    frequency_scale : float, default=0.1
+        Standard deviation of the initial frequencies. Small values give
+        smooth functions of the feature; larger ones let the network fit
+        high-frequency detail (and overfit). It matters most; tune it.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        d_embedding: int,
+        n_frequencies: int = 48,
+        frequency_scale: float = 0.1,
+    ):
+        super().__init__()
+        n_frequencies = check_int("n_frequencies", n_frequencies, 1)
+        frequency_scale = check_positive("frequency_scale", frequency_scale)
+        self.frequencies = nn.Parameter(
+            torch.empty(n_features, n_frequencies).normal_(0.0, frequency_scale)
+        )
+        self.linear = PerFeatureLinear(n_features, 2 * n_frequencies, d_embedding)
+        self.activation = nn.ReLU()
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_features)`` to ``(batch, n_features, d_embedding)``."""
+        angles = 2 * math.pi * self.frequencies * X.unsqueeze(-1)
+        return self.activation(self.linear(torch.cat([torch.cos(angles), torch.sin(angles)], -1)))
+
+
+class PiecewiseLinearEmbedding(nn.Module):
+    """Piecewise-linear encoding over fixed bins, then a linear layer and ReLU.
+
+    Feature ``j`` with bin edges ``e_0 < e_1 < ... < e_T`` is first encoded
+    as ``T`` numbers: bin ``t`` gives 1 when ``x >= e_t``, 0 when
+    ``x < e_{t-1}`` and ``(x - e_{t-1}) / (e_t - e_{t-1})`` inside it; the
+    first and the last bin extrapolate linearly beyond the edges. A linear
+    layer and ReLU of the feature's own then give its vector (the "Q-LR"
+    embedding of Gorishniy et al., 2022).
+
+    Parameters
+    ----------
+    bin_edges : sequence of array-like
+        One strictly increasing 1-D array of at least two edges per feature,
+        usually training-data quantiles from :func:`compute_bin_edges`.
+        Features may have different numbers of bins.
+    d_embedding : int
+        Length of each feature's vector.
+    """
+
+    def __init__(self, bin_edges: Sequence, d_embedding: int):
+        super().__init__()
+        edges = [_as_edges(e, j) for j, e in enumerate(bin_edges)]
+        n_bins = max(len(e) - 1 for e in edges)
+        left = torch.zeros(len(edges), n_bins)
+        width = torch.ones(len(edges), n_bins)
+        is_bin = torch.zeros(len(edges), n_bins, dtype=torch.bool)
+        last = torch.zeros(len(edges), n_bins, dtype=torch.bool)
+        for j, e in enumerate(edges):
+            left[j, : len(e) - 1] = e[:-1]
+            width[j, : len(e) - 1] = e[1:] - e[:-1]
+            is_bin[j, : len(e) - 1] = True
+            last[j, len(e) - 2] = True
+        first = torch.zeros_like(last)
+        first[:, 0] = True
+        self.register_buffer("left", left)
+        self.register_buffer("width", width)
+        self.register_buffer("mask", is_bin.float())
+        # Clamp every bin to [0, 1], except below the first and above the last.
+        self.register_buffer("lower", torch.where(first, -math.inf, 0.0))
+        self.register_buffer("upper", torch.where(last, math.inf, 1.0))
+        self.linear = PerFeatureLinear(len(edges), n_bins, d_embedding)
+        self.activation = nn.ReLU()
+
+    def encode(self, X: torch.Tensor) -> torch.Tensor:
+        """The piecewise-linear encoding, ``(batch, n_features, n_bins)``.
+
+        Bins a feature does not have (features may have fewer bins than
+        others) are zero.
+        """
+        position = (X.unsqueeze(-1) - self.left) / self.width
+        return torch.clamp(position, self.lower, self.upper) * self.mask
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """Map ``(batch, n_features)`` to ``(batch, n_features, d_embedding)``."""
+        return self.activation(self.linear(self.encode(X)))
+
+
+def _as_edges(edges, index: int) -> torch.Tensor:
+    if edges is None:
+        raise ValueError(f"bin_edges has no edges (None) for numeric feature {index}.")
+    values = np.asarray(edges, dtype=np.float64)
+    if (
+        values.ndim != 1
+        or len(values) < 2
+        or not np.isfinite(values).all()
+        or not (np.diff(values) > 0).all()
+    ):
+        raise ValueError(
+            f"The bin edges of feature {index} must be a 1-D array of at least two "
+            f"finite, strictly increasing values; got {edges!r}."
+        )
+    return torch.from_numpy(values).float()
+
+
+def compute_bin_edges(
+    X, n_bins: int = 16, categorical_columns: Collection[int] = ()
+) -> list[np.ndarray | None]:
+    """Quantile bin edges of each numeric column, for piecewise-linear embeddings.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Training inputs (only the training rows, to keep validation data
+        unseen).
+    n_bins : int, default=16
+        Number of quantile bins per column. Columns with fewer distinct
+        values get fewer bins (repeated quantiles are merged).
+    categorical_columns : collection of int, default=()
+        Indices of columns that are category codes; they get ``None``.
+
+    Returns
+    -------
+    list of ndarray or None
+        One entry per column of ``X``: the sorted, distinct edges (at least
+        two; a constant column ``v`` gets ``[v - 0.5, v + 0.5]``) or ``None``
+        for a categorical column. Pass it as ``bin_edges`` to a module built
+        with ``numeric_embedding="piecewise_linear"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 2.0]])
+    >>> edges = compute_bin_edges(X, n_bins=2, categorical_columns=[1])
+    >>> edges[0], edges[1]
+    (array([0. , 1.5, 3. ]), None)
+    """
+    n_bins = check_int("n_bins", n_bins, 1)
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"X must be a non-empty 2-D array, got shape {X.shape}.")
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinity; bin edges need finite values.")
+    categorical = set(categorical_columns)
+    quantiles = np.linspace(0.0, 1.0, n_bins + 1)
+    edges = []
+    for j in range(X.shape[1]):
+        if j in categorical:
+            edges.append(None)
+            continue
+        column_edges = np.unique(np.quantile(X[:, j], quantiles))
+        if len(column_edges) == 1:
+            column_edges = column_edges[0] + np.array([-0.5, 0.5])
+        edges.append(column_edges)
+    return edges

@@ -1,0 +1,78 @@
+import sys
+from types import SimpleNamespace
+
+import mlflow
+import pytest
+from sklearn.model_selection import GridSearchCV
+
+from skneural.callbacks import LRScheduler, MLflowLogger
+
+# MLflow's own SQLAlchemy models trigger this deprecation warning.
+pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy")
+
+
+@pytest.fixture(scope="module")
+def tracking_uri(tmp_path_factory):
+    """One SQLite store for the module (creating one takes seconds), created
+    here so that parallel workers only write to it. Tests tell their runs
+    apart by run id or experiment."""
+    uri = f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
+    mlflow.MlflowClient(tracking_uri=uri).search_experiments()
+    return uri
+
+
+def test_every_numeric_history_entry_is_logged_per_epoch(make_net, data, tracking_uri):
+    logger = MLflowLogger(
+        experiment_name="callbacks", run_name="tiny", tracking_uri=tracking_uri, tags={"k": "v"}
+    )
+    net = make_net(callbacks=[logger], max_epochs=3).fit(*data)
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    run = client.get_run(net.callbacks_[0].run_id_)
+    assert run.info.status == "FINISHED"
+    assert run.info.run_name == "tiny" and run.data.tags["k"] == "v"
+    assert client.get_experiment(run.info.experiment_id).name == "callbacks"
+    assert set(run.data.metrics) == {"train_loss", "valid_loss", "valid_accuracy", "lr", "duration"}
+    for name in run.data.metrics:
+        points = client.get_metric_history(run.info.run_id, name)
+        assert [p.step for p in points] == [1, 2, 3]
+        assert [p.value for p in points] == pytest.approx(net.history_.column(name))
+    assert net.callbacks_[0]._client is None
+
+
+def test_runs_go_to_the_default_experiment_and_nest_under_an_active_run(
+    make_net, data, tracking_uri, monkeypatch
+):
+    parent = SimpleNamespace(info=SimpleNamespace(run_id="parent-run"))
+    monkeypatch.setattr(mlflow, "active_run", lambda: parent)
+    net = make_net(callbacks=[MLflowLogger(tracking_uri=tracking_uri)], max_epochs=1).fit(*data)
+    run = mlflow.MlflowClient(tracking_uri=tracking_uri).get_run(net.callbacks_[0].run_id_)
+    assert run.info.experiment_id == "0"
+    assert run.data.tags["mlflow.parentRunId"] == "parent-run"
+
+
+def test_parallel_search_gives_every_fit_its_own_run(make_net, data, tracking_uri):
+    logger = MLflowLogger(experiment_name="search", tracking_uri=tracking_uri)
+    net = make_net(callbacks=[logger], max_epochs=2)
+    search = GridSearchCV(net, {"lr": [0.01, 0.02]}, cv=2, n_jobs=2).fit(*data)
+    n_fits = len(search.cv_results_["params"]) * 2 + 1  # and the refit
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    runs = client.search_runs([client.get_experiment_by_name("search").experiment_id])
+    assert len(runs) == n_fits
+    for run in runs:
+        assert run.info.status == "FINISHED"
+        assert [p.step for p in client.get_metric_history(run.info.run_id, "train_loss")] == [1, 2]
+
+
+def test_run_is_ended_when_another_callback_fails(make_net, data, tracking_uri):
+    logger = MLflowLogger(experiment_name="failing", tracking_uri=tracking_uri)
+    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+        make_net(callbacks=[logger, LRScheduler("no_such_schedule")]).fit(*data)
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    runs = client.search_runs([client.get_experiment_by_name("failing").experiment_id])
+    assert [run.info.status for run in runs] == ["FINISHED"]
+
+
+def test_missing_mlflow_names_the_extra(make_net, data, monkeypatch):
+    monkeypatch.setitem(sys.modules, "mlflow", None)
+    with pytest.raises(ImportError, match=r"pip install skneural\[mlflow\]"):
+        make_net(callbacks=[MLflowLogger()]).fit(*data)

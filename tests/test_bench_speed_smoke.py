@@ -1,0 +1,63 @@
+"""The speed benchmark still runs end to end (its --quick CPU path)."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "benchmarks" / "bench_speed.py"
+IMPLEMENTATIONS = {"reference", "skneural", "skorch", "sklearn"}
+BATCH_SIZES = {64, 256, 2048}
+
+
+def _run_benchmark(*args):
+    # The subprocess must import this checkout's skneural, not an installed copy.
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": pythonpath}
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def _read_csv(path):
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_quick_cpu_run_reports_every_implementation_and_batch_size(tmp_path):
+    output = tmp_path / "speed.csv"
+    result = _run_benchmark("--quick", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+
+    summary = _read_csv(output)
+    cells = {(int(row["batch_size"]), row["implementation"]) for row in summary}
+    assert cells == {(b, name) for b in BATCH_SIZES for name in IMPLEMENTATIONS}
+    for row in summary:
+        assert float(row["fit_s"]) > 0 and float(row["predict_s"]) > 0
+        assert 0 <= float(row["accuracy"]) <= 1
+        if row["implementation"] == "reference":
+            assert float(row["fit_ratio"]) == pytest.approx(1.0)
+            assert float(row["predict_ratio"]) == pytest.approx(1.0)
+
+    raw = _read_csv(tmp_path / "speed_raw.csv")
+    assert len(raw) == len(summary)  # --quick measures one repeat
+    assert result.stdout.count("skneural target (ratio of medians): fit") == len(BATCH_SIZES)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_request_without_cuda_fails_with_a_message(tmp_path):
+    output = tmp_path / "speed.csv"
+    result = _run_benchmark("--quick", "--device", "cuda", "--output", str(output))
+    assert result.returncode == 1
+    assert "CUDA" in result.stderr and "not available" in result.stderr
+    assert not output.exists()

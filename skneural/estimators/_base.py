@@ -12,11 +12,13 @@ from numbers import Integral, Real
 import joblib
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping
+from ..callbacks._naming import callback_names
+from ..callbacks._sklearn_tasks import SklearnEpochTasks
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
 from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
@@ -25,7 +27,9 @@ from ..training._device import loadable_device, resolve_device
 from ..training._interrupt import interrupt_should_propagate
 from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
+from ..utils._params import close_names_hint
 from ..utils._sklearn_compat import (
+    CallbackSupportMixin,
     HasMethods,
     Interval,
     StrOptions,
@@ -44,13 +48,17 @@ _NUMERIC_X = {
 }
 
 
-class BaseNeuralEstimator(BaseEstimator):
+class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     """Parameters, validation and the fit/predict flow common to all estimators.
 
     Subclasses define how targets are encoded (``_encode_targets``), which
     loss is resolved (``_resolve_loss``), what the validation metric is
     (``_valid_metrics``), how rows are stratified for the validation split
     (``_stratify_labels``) and whether ``y`` must be numeric (``_y_numeric``).
+
+    With scikit-learn >= 1.9 the estimators support its callback API
+    (``set_callbacks``): a fit is a task with one sub-task per epoch, so a
+    ``ProgressBar`` set on a ``GridSearchCV`` reaches down to the epochs.
     """
 
     # Dict-valued parameters whose entries are settable as ``<param>__<key>``
@@ -171,34 +179,81 @@ class BaseNeuralEstimator(BaseEstimator):
                 entries = params.get(name)
                 if isinstance(entries, dict):
                     params.update({f"{name}__{key}": value for key, value in entries.items()})
+            # Invalid values are only rejected at fit; list nothing for them.
+            callbacks = params.get("callbacks")
+            callbacks = callbacks if isinstance(callbacks, list) else []
+            for name, callback in zip(callback_names(callbacks), callbacks, strict=True):
+                params[f"callbacks__{name}"] = callback
+                if isinstance(callback, Callback):
+                    for key, value in callback.get_params(deep=True).items():
+                        params[f"callbacks__{name}__{key}"] = value
         return params
 
     def set_params(self, **params):
-        """Set the parameters of this estimator.
+        """Set parameters, including the entries of dict and list parameters.
+
+        ``<dict_param>__<key>`` updates one entry of a dict parameter
+        (``module_params``, ``optimizer_params``, ``loss_params``) and
+        ``callbacks__<name>__<param>`` one setting of a callback, where
+        ``<name>`` is the callback's lower-cased class name (numbered
+        ``-1``, ``-2``, ... when a class repeats, as in ``make_pipeline``);
+        ``callbacks__<name>`` replaces that callback. Both work on copies,
+        never on the dict, list or callbacks the user passed in.
 
         Parameters
         ----------
         **params : dict
-            Estimator parameters. ``<dict_param>__<key>`` (e.g.
-            ``module_params__width=64``) updates one entry of
-            ``module_params``, ``optimizer_params`` or ``loss_params`` on a
-            copy, never in the dict the user passed in.
+            Estimator parameters, plain or nested as above. An unknown name
+            raises a ``ValueError`` that suggests close valid names.
 
         Returns
         -------
         self : object
             The estimator.
         """
-        entries = {}
+        valid = self.get_params(deep=False)
+        for name in params:
+            if name.partition("__")[0] not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}."
+                    f"{close_names_hint(name, self.get_params(deep=True))} "
+                    f"Valid parameters are: {sorted(valid)}."
+                )
+        entries, callback_updates = {}, {}
         for name in list(params):
             prefix, sep, key = name.partition("__")
             if sep and prefix in self._dict_params:
                 entries.setdefault(prefix, {})[key] = params.pop(name)
+            elif sep and prefix == "callbacks":
+                callback_updates[key] = params.pop(name)
         super().set_params(**params)
         for prefix, updates in entries.items():
             current = getattr(self, prefix)
             setattr(self, prefix, {**(current if isinstance(current, dict) else {}), **updates})
+        if callback_updates:
+            self.callbacks = self._updated_callbacks(callback_updates)
         return self
+
+    def _updated_callbacks(self, updates):
+        """A new callbacks list with ``updates`` (``<name>[__<param>]: value``) applied."""
+        callbacks = list(self.callbacks) if isinstance(self.callbacks, list) else []
+        names = callback_names(callbacks)
+        settings = {}
+        for key, value in updates.items():
+            name, sep, param = key.partition("__")
+            if name not in names:
+                raise ValueError(
+                    f"Invalid parameter 'callbacks__{key}' for estimator {type(self).__name__}: "
+                    f"no callback is named {name!r}.{close_names_hint(name, names)} "
+                    f"The callbacks are named {names}."
+                )
+            if sep:
+                settings.setdefault(names.index(name), {})[param] = value
+            else:
+                callbacks[names.index(name)] = value
+        for index, values in settings.items():
+            callbacks[index] = clone(callbacks[index]).set_params(**values)
+        return callbacks
 
     def _check_extra_params(self):
         """Checks the constraint table cannot express."""
@@ -334,6 +389,8 @@ class BaseNeuralEstimator(BaseEstimator):
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
         loss_spec = self._resolve_loss()
+        n_epochs = 1 if incremental else self.max_epochs
+        sklearn_task = self._sklearn_fit_task(n_epochs, X, y)
         if continuing:
             # A different seed per continuation, reproducible from random_state.
             torch_seed = (int(torch_seed) + self.n_iter_) % _SEED_HIGH
@@ -371,7 +428,9 @@ class BaseNeuralEstimator(BaseEstimator):
             generator = torch.Generator().manual_seed(int(torch_seed))
             epochs_done = self.n_iter_ if continuing else 0
             callbacks = self._fit_callbacks(
-                has_validation=valid is not None, incremental=incremental
+                has_validation=valid is not None,
+                incremental=incremental,
+                sklearn_task=sklearn_task,
             )
             trainer = Trainer(
                 self.module_,
@@ -389,7 +448,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
             )
             try:
-                trainer.fit(train, valid, n_epochs=1 if incremental else self.max_epochs)
+                trainer.fit(train, valid, n_epochs=n_epochs)
             except KeyboardInterrupt:
                 if interrupt_should_propagate():
                     raise
@@ -401,8 +460,19 @@ class BaseNeuralEstimator(BaseEstimator):
                 )
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
-        self.callbacks_ = callbacks  # the user's order, built-in early stopping last
+        # The user's order, built-in early stopping last, internal helpers left out.
+        self.callbacks_ = [cb for cb in callbacks if not getattr(cb, "_transient", False)]
+        if sklearn_task is not None:
+            sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
+
+    def _sklearn_fit_task(self, n_epochs, X, y):
+        """Open this fit's task for scikit-learn callbacks (``None`` without them)."""
+        if not getattr(self, "_skl_callbacks", None):
+            return None
+        task = self._init_callback_context(max_subtasks=n_epochs)
+        task.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        return task
 
     def _run_id(self, X, y, weights, epochs_done):
         """Hash of the estimator's configuration, its training state and the data.
@@ -466,8 +536,10 @@ class BaseNeuralEstimator(BaseEstimator):
             None if weights is None else torch.from_numpy(weights[index]).to(device),
         )
 
-    def _fit_callbacks(self, *, has_validation, incremental):
+    def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
+        if sklearn_task is not None:
+            callbacks.append(SklearnEpochTasks(sklearn_task, self))
         if self.early_stopping and not incremental:
             callbacks.append(
                 EarlyStopping(

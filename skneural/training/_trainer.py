@@ -205,11 +205,16 @@ class Trainer:
             "module": self.module.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "callbacks": [
-                {"class": type(cb).__name__, "state": cb.state_dict()} for cb in self.callbacks
+                {"class": type(cb).__name__, "state": cb.state_dict()}
+                for cb in self._checkpointed_callbacks()
             ],
             "rng": rng,
             "history": [_plain_logs(row) for row in self.history],
         }
+
+    def _checkpointed_callbacks(self) -> list:
+        """Callbacks that are part of the configuration (not ``transient`` bridges)."""
+        return [cb for cb in self.callbacks if not getattr(cb, "_transient", False)]
 
     def load_state_dict(self, state: dict) -> None:
         """Restore a :meth:`state_dict`; a ``ValueError`` names any mismatch."""
@@ -219,7 +224,7 @@ class Trainer:
                 f"expected {STATE_FORMAT_VERSION}."
             )
         saved = [entry["class"] for entry in state["callbacks"]]
-        current = [type(cb).__name__ for cb in self.callbacks]
+        current = [type(cb).__name__ for cb in self._checkpointed_callbacks()]
         if saved != current:
             raise ValueError(
                 f"The checkpoint was written with callbacks {saved}, but this fit has "
@@ -233,7 +238,7 @@ class Trainer:
             self.optimizer.load_state_dict(state["optimizer"])
         except (ValueError, KeyError) as exc:
             raise ValueError(f"The checkpoint does not match this optimizer: {exc}") from None
-        for callback, entry in zip(self.callbacks, state["callbacks"], strict=True):
+        for callback, entry in zip(self._checkpointed_callbacks(), state["callbacks"], strict=True):
             callback.load_state_dict(entry["state"])
         torch.set_rng_state(state["rng"]["torch"])
         self.generator.set_state(state["rng"]["shuffle"])

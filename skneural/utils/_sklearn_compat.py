@@ -7,6 +7,17 @@ private helper breaks exactly one file.
 from sklearn.base import _fit_context
 from sklearn.ensemble._base import _set_random_states
 from sklearn.utils import _safe_indexing
+
+try:
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # scikit-learn < 1.9 has no callback API
+
+    class CallbackSupportMixin:
+        """Stand-in for scikit-learn < 1.9: no ``set_callbacks``."""
+
+
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._validation import _fit_and_score
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -24,6 +35,8 @@ from sklearn.utils.validation import (
 )
 
 __all__ = [
+    "BaseSearchCV",
+    "CallbackSupportMixin",
     "HasMethods",
     "Hidden",
     "Interval",
@@ -34,6 +47,7 @@ __all__ = [
     "_check_feature_names_in",
     "_check_n_features",
     "_check_sample_weight",
+    "_fit_and_score",
     "_fit_context",
     "_safe_indexing",
     "_set_random_states",

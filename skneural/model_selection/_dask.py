@@ -1,0 +1,71 @@
+"""Run searches on a Dask cluster through joblib's Dask backend."""
+
+import contextlib
+from concurrent.futures import CancelledError
+
+import joblib
+
+from ..utils._optional import import_optional
+
+
+@contextlib.contextmanager
+def dask_backend(client):
+    """Send every joblib-parallel fit in the block to a Dask cluster.
+
+    Searches fit their candidates through ``joblib.Parallel`` (scikit-learn's
+    ``GridSearchCV``, ``RandomizedSearchCV``, ``HalvingRandomSearchCV``,
+    skopt's ``BayesSearchCV``, and the folds of :class:`OptunaSearchCV` and
+    :class:`HyperoptSearchCV`), so inside this block their ``n_jobs`` fits
+    run on the cluster's workers. It is ``joblib.parallel_config(
+    backend="dask", client=client)`` plus two checks: the client must be
+    running when the block starts, and if the cluster goes away during the
+    block a ``RuntimeError`` says so. scikit-learn's searches and skneural's
+    set their results only once every fit is back, so a search interrupted
+    this way holds no partial results.
+
+    Every skneural fit uses one torch thread by default (``n_threads=1``),
+    so a worker with ``threads_per_worker=k`` runs ``k`` fits on ``k`` cores
+    without oversubscription. With GPUs, start one worker per GPU (for
+    example ``dask_cuda.LocalCUDACluster``, which pins each worker to one
+    device) and fit with ``device="cuda"``.
+
+    Requires the optional ``distributed`` package (``pip install
+    "skneural[dask]"``).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        A connected client, e.g. ``Client(LocalCluster(n_workers=4))`` or
+        ``Client("tcp://scheduler:8786")`` for a multi-machine cluster.
+
+    Yields
+    ------
+    client : distributed.Client
+
+    Examples
+    --------
+    >>> from dask.distributed import Client, LocalCluster  # doctest: +SKIP
+    >>> client = Client(LocalCluster(n_workers=2, threads_per_worker=1))  # doctest: +SKIP
+    >>> with dask_backend(client):  # doctest: +SKIP
+    ...     GridSearchCV(clf, grid, n_jobs=-1).fit(X, y)
+    """
+    distributed = import_optional("distributed", extra="dask", feature="dask_backend")
+    if not isinstance(client, distributed.Client):
+        raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}.")
+    if client.status != "running":
+        raise RuntimeError(
+            f"The Dask client is {client.status!r}, not running, so nothing can be sent to "
+            "its cluster. Connect a new one, e.g. Client('tcp://scheduler:8786')."
+        )
+    try:
+        with joblib.parallel_config(backend="dask", client=client):
+            yield client
+    except Exception as exc:
+        lost = isinstance(exc, CancelledError | distributed.comm.CommClosedError)
+        if not lost and client.status == "running":
+            raise
+        raise RuntimeError(
+            f"The Dask cluster went away during the search (client status "
+            f"{client.status!r}; {type(exc).__name__}: {exc}). The search did not finish "
+            "and keeps no partial results; fit it again once the cluster is back."
+        ) from exc

@@ -1,0 +1,136 @@
+"""Searches on a Dask cluster of two worker processes."""
+
+import contextlib
+import os
+import sys
+import threading
+
+import numpy as np
+import pytest
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+
+from skneural import NeuralClassifier
+from skneural.callbacks import Callback
+from skneural.model_selection import OptunaSearchCV, dask_backend
+from tests.model_selection.conftest import TINY
+
+distributed = pytest.importorskip("distributed")
+
+
+class WhereAmI(Callback):
+    """Record the process and torch's thread count of the fit in its history."""
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        logs["pid"] = os.getpid()
+        logs["torch_threads"] = torch.get_num_threads()
+
+
+def fit_pid(estimator, X, y):
+    return float(estimator.history_[-1]["pid"])
+
+
+def fit_threads(estimator, X, y):
+    return float(estimator.history_[-1]["torch_threads"])
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+def split_values(search, metric):
+    return np.concatenate(
+        [search.cv_results_[f"split{i}_test_{metric}"] for i in range(search.n_splits_)]
+    )
+
+
+def test_grid_search_fits_run_in_the_workers(client, small_classification):
+    clf = NeuralClassifier(callbacks=[WhereAmI()], **TINY)
+    search = GridSearchCV(
+        clf,
+        {"lr": [1e-3, 1e-2]},
+        cv=3,
+        n_jobs=-1,
+        scoring={"pid": fit_pid, "threads": fit_threads},
+        refit=False,
+    )
+    with dask_backend(client):
+        search.fit(*small_classification)
+    worker_pids = set(client.run(os.getpid).values())
+    fit_pids = set(split_values(search, "pid").astype(int))
+    assert os.getpid() not in fit_pids and fit_pids <= worker_pids
+    # one torch thread per fit, whatever the worker's core count
+    assert set(split_values(search, "threads")) == {1.0}
+
+
+def test_optuna_folds_run_in_the_workers_and_the_pruning_fold_locally(client, small_classification):
+    pytest.importorskip("optuna")
+    clf = NeuralClassifier(callbacks=[WhereAmI()], **TINY)
+    search = OptunaSearchCV(clf, n_trials=2, cv=3, n_jobs=-1, scoring=fit_pid, random_state=0)
+    with dask_backend(client):
+        search.fit(*small_classification)
+    worker_pids = set(client.run(os.getpid).values())
+    assert set(search.cv_results_["split0_test_score"].astype(int)) == {os.getpid()}
+    later_folds = np.concatenate([search.cv_results_[f"split{i}_test_score"] for i in (1, 2)])
+    assert set(later_folds.astype(int)) <= worker_pids
+
+
+def test_a_closed_client_is_a_clear_error(small_classification):
+    cluster = distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
+    client = distributed.Client(cluster)
+    client.close()
+    cluster.close()
+    search = GridSearchCV(NeuralClassifier(**TINY), {"lr": [1e-3]}, cv=2, n_jobs=-1)
+    with pytest.raises(RuntimeError, match="client is 'closed', not running"):
+        with dask_backend(client):
+            search.fit(*small_classification)
+    assert not hasattr(search, "cv_results_")
+
+
+def test_a_cluster_that_goes_away_leaves_no_results(small_classification):
+    # two threads: with a single one joblib would run the fits in this process
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
+    )
+    client = distributed.Client(cluster, timeout="2s")  # give up reconnecting quickly
+
+    def shut_the_cluster_down(estimator, X, y):  # a local function: sent by value
+        # Never return: the shutdown ends this worker process, and no score may
+        # reach the client before the cluster is gone.
+        with contextlib.suppress(Exception):
+            distributed.get_client().shutdown()
+        threading.Event().wait(timeout=60)
+
+    # a scikit-learn estimator keeps torch out of this worker: it starts faster
+    search = GridSearchCV(
+        LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, n_jobs=-1, scoring=shut_the_cluster_down
+    )
+    try:
+        with pytest.raises(RuntimeError, match="Dask cluster went away during the search"):
+            with dask_backend(client):
+                search.fit(*small_classification)
+    finally:
+        client.close()
+        with contextlib.suppress(Exception):  # its scheduler is gone already
+            cluster.close(timeout=1)
+    assert not hasattr(search, "cv_results_") and not hasattr(search, "best_estimator_")
+
+
+def test_dask_backend_needs_a_client():
+    with pytest.raises(TypeError, match="distributed.Client"):
+        with dask_backend("tcp://127.0.0.1:8786"):
+            pass
+
+
+def test_missing_distributed_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError, match=r"pip install skneural\[dask\]"):
+        with dask_backend(None):
+            pass

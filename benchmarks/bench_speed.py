@@ -199,6 +199,7 @@ def run_skneural(config, data, batch_size, epochs, seed):
     """NeuralClassifier doing the reference's work: Adam without weight decay,
     no validation split, no early stopping."""
     model = NeuralClassifier(
+        preprocessing=None,  # the reference feeds the raw inputs too
         hidden_layer_sizes=config.hidden,
         activation="relu",
         optimizer="adam",

@@ -164,11 +164,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         Parameters
         ----------
         deep : bool, default=True
-            Also return the parameters of nested objects, one entry
+            Also return the parameters of nested objects and one entry
             ``<dict_param>__<key>`` per entry of ``module_params``,
-            ``optimizer_params`` and ``loss_params``, and for each callback
-            ``callbacks__<name>`` and its settings ``callbacks__<name>__<param>``
-            (see :meth:`set_params`).
+            ``optimizer_params`` and ``loss_params``.
 
         Returns
         -------
@@ -192,21 +190,21 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return params
 
     def set_params(self, **params):
-        """Set the parameters of this estimator.
+        """Set parameters, including the entries of dict and list parameters.
+
+        ``<dict_param>__<key>`` updates one entry of a dict parameter
+        (``module_params``, ``optimizer_params``, ``loss_params``) and
+        ``callbacks__<name>__<param>`` one setting of a callback, where
+        ``<name>`` is the callback's lower-cased class name (numbered
+        ``-1``, ``-2``, ... when a class repeats, as in ``make_pipeline``);
+        ``callbacks__<name>`` replaces that callback. Both work on copies,
+        never on the dict, list or callbacks the user passed in.
 
         Parameters
         ----------
         **params : dict
-            Estimator parameters. ``<dict_param>__<key>`` (e.g.
-            ``module_params__width=64``) updates one entry of
-            ``module_params``, ``optimizer_params`` or ``loss_params`` on a
-            copy, never in the dict the user passed in.
-            ``callbacks__<name>__<param>`` sets one setting of a callback,
-            where ``<name>`` is the callback's lower-cased class name
-            (numbered ``-1``, ``-2``, ... when a class repeats, as in
-            ``make_pipeline``), on a clone of it; ``callbacks__<name>``
-            replaces that callback. An unknown name is an error that suggests
-            the closest valid ones.
+            Estimator parameters, plain or nested as above. An unknown name
+            raises a ``ValueError`` that suggests close valid names.
 
         Returns
         -------
@@ -430,7 +428,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             generator = torch.Generator().manual_seed(int(torch_seed))
             epochs_done = self.n_iter_ if continuing else 0
             callbacks = self._fit_callbacks(
-                has_validation=valid is not None, incremental=incremental
+                has_validation=valid is not None,
+                incremental=incremental,
+                sklearn_task=sklearn_task,
             )
             trainer = Trainer(
                 self.module_,
@@ -440,9 +440,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 batch_size=self.batch_size,
                 shuffle=self.shuffle,
                 generator=generator,
-                callbacks=callbacks
-                if sklearn_task is None
-                else [*callbacks, SklearnEpochTasks(sklearn_task, self)],
+                callbacks=callbacks,
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
@@ -462,7 +460,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 )
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
-        self.callbacks_ = callbacks  # the user's order, built-in early stopping last
+        # The user's order, built-in early stopping last, internal helpers left out.
+        self.callbacks_ = [cb for cb in callbacks if not getattr(cb, "_transient", False)]
         if sklearn_task is not None:
             sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
@@ -537,8 +536,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             None if weights is None else torch.from_numpy(weights[index]).to(device),
         )
 
-    def _fit_callbacks(self, *, has_validation, incremental):
+    def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
+        if sklearn_task is not None:
+            callbacks.append(SklearnEpochTasks(sklearn_task, self))
         if self.early_stopping and not incremental:
             callbacks.append(
                 EarlyStopping(

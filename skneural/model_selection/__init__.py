@@ -1,5 +1,5 @@
-"""Model selection: data splits, default search spaces, Optuna and Hyperopt searches,
-nested cross-validation and a Dask backend."""
+"""Model selection: splits, default search spaces, Optuna and Hyperopt searches,
+nested cross-validation and the Dask backend."""
 
 from ._dask import dask_backend
 from ._hyperopt_search import HyperoptSearchCV

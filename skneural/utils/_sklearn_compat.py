@@ -6,9 +6,18 @@ private helper breaks exactly one file.
 
 from sklearn.base import _fit_context
 from sklearn.ensemble._base import _set_random_states
+from sklearn.utils import _safe_indexing
+
+try:
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # scikit-learn < 1.9 has no callback API
+
+    class CallbackSupportMixin:
+        """Stand-in for scikit-learn < 1.9: no ``set_callbacks``."""
+
+
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._validation import _fit_and_score
-from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -24,14 +33,6 @@ from sklearn.utils.validation import (
     _check_sample_weight,
     validate_data,
 )
-
-try:
-    from sklearn.callback import CallbackSupportMixin
-except ImportError:  # scikit-learn < 1.9 has no callback API
-
-    class CallbackSupportMixin:
-        """Stand-in for scikit-learn < 1.9: no ``set_callbacks``."""
-
 
 __all__ = [
     "BaseSearchCV",

@@ -62,6 +62,8 @@ SKLEARN_REFERENCES = {
     ("ref", "accuracy_score"): "modules/model_evaluation.html#accuracy-score",
     ("ref", "r2_score"): "modules/model_evaluation.html#r2-score",
     ("term", "meta-estimator"): "glossary.html#term-meta-estimator",
+    ("term", "fit"): "glossary.html#term-fit",
+    ("term", "classes_"): "glossary.html#term-classes_",
     ("ref", "df_output_transform"): "auto_examples/miscellaneous/plot_set_output.html",
     (
         "ref",

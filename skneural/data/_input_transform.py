@@ -46,7 +46,9 @@ def resolve_preprocessing(preprocessing, X, random_state):
             from ..preprocessing import TabularPreprocessor
 
             tabular = TabularPreprocessor(
-                max_onehot_cardinality=2,  # more categories go to learned embeddings
+                # One-hot up to 32 levels, learned embeddings above: measured
+                # better than embedding every column (benchmarks/tune_defaults.py).
+                max_onehot_cardinality=32,
                 categorical_imputation="category",
                 random_state=random_state,
             )

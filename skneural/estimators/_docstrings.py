@@ -12,9 +12,9 @@ preprocessing : "auto", "standard", transformer or None, default="auto"
         applied in ``predict``). ``"auto"`` sends a DataFrame with text,
         categorical, boolean or datetime columns or missing values through
         :class:`~skneural.preprocessing.TabularPreprocessor` (imputation,
-        scaling, categories with more than two levels as integer codes for
-        learned embeddings) and standardises any other input. ``"standard"``
-        only standardises numeric input; ``None`` passes numeric input
+        scaling, one-hot encoding of categories with up to 32 levels, integer
+        codes for learned embeddings above) and standardises any other
+        input. ``"standard"`` only standardises numeric input; ``None`` passes numeric input
         unchanged; a scikit-learn transformer is cloned and fitted on the raw
         ``X``. Numeric arrays must be finite unless a transformer that
         imputes is given."""
@@ -51,7 +51,7 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         settable as ``optimizer_params__<name>``.
     lr : float, default=1e-3
         Learning rate.
-    weight_decay : float, default=1e-4
+    weight_decay : float, default=0.1
         Weight decay passed to the optimizer (decoupled for "adamw").
     alpha : float, default=0.0
         Strength of the elastic-net penalty on weight matrices (not biases or
@@ -61,7 +61,7 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         Mix of the penalty: 0 is pure L2 (ridge), 1 pure L1 (lasso).
     batch_size : int, default=128
         Rows per mini-batch.
-    max_epochs : int, default=100
+    max_epochs : int, default=200
         Maximum number of passes over the training data.
     shuffle : bool, default=True
         Reshuffle the rows every epoch.
@@ -74,7 +74,7 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         loss and metric are in ``history_``; early stopping monitors it).
         0 trains on every row. When the data are too small to leave a row on
         each side, nothing is held out.
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int, default=20
         Patience of early stopping, in epochs.
     tol : float, default=1e-4
         Minimum improvement of the monitored loss that resets the patience.

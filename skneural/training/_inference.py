@@ -1,12 +1,17 @@
-"""Forward passes in large on-device chunks, without autograd."""
+"""Forward passes in large chunks, without autograd."""
 
 import numpy as np
 import torch
 
 PREDICT_CHUNK_ROWS = 65536
+# On CPU every forward pass sees exactly this many rows (the last chunk is
+# zero-padded): float32 matrix products pick their kernel by row count, so a
+# row's prediction would otherwise change in its last bits with the number of
+# rows predicted together (scikit-learn's check_methods_subset_invariance).
+CPU_CHUNK_ROWS = 1024
 
 
-def forward_in_chunks(module, X, device, chunk_rows: int = PREDICT_CHUNK_ROWS) -> torch.Tensor:
+def forward_in_chunks(module, X, device) -> torch.Tensor:
     """Run ``module`` in eval mode over ``X`` and return all outputs on ``device``.
 
     Parameters
@@ -15,23 +20,28 @@ def forward_in_chunks(module, X, device, chunk_rows: int = PREDICT_CHUNK_ROWS) -
     X : numpy.ndarray or torch.Tensor
         Inputs; numpy arrays are copied to ``device`` chunk by chunk.
     device : torch.device
-    chunk_rows : int
-        Rows per forward pass: large, because per-call overhead, not memory,
-        dominates for the networks this library trains.
 
     Returns
     -------
     torch.Tensor
-        Raw network outputs, shape ``(n_samples, n_outputs)``.
+        Raw network outputs, shape ``(n_samples, n_outputs)``. On CPU each
+        row's output does not depend on which other rows are predicted with it.
     """
+    on_cpu = device.type == "cpu"
+    chunk_rows = CPU_CHUNK_ROWS if on_cpu else PREDICT_CHUNK_ROWS
     was_training = module.training
     module.eval()
     try:
         with torch.inference_mode():
-            outputs = [
-                module(_to_tensor(X[start : start + chunk_rows], device))
-                for start in range(0, X.shape[0], chunk_rows)
-            ]
+            outputs = []
+            for start in range(0, X.shape[0], chunk_rows):
+                chunk = _to_tensor(X[start : start + chunk_rows], device)
+                n_rows = chunk.shape[0]
+                if on_cpu and n_rows < chunk_rows:
+                    chunk = torch.cat(
+                        [chunk, chunk.new_zeros(chunk_rows - n_rows, *chunk.shape[1:])]
+                    )
+                outputs.append(module(chunk)[:n_rows])
     finally:
         module.train(was_training)
     return torch.cat(outputs) if len(outputs) != 1 else outputs[0]

@@ -21,7 +21,8 @@ subsampled, see ``--max-rows``), and compared by
 Candidates that only make sense for one task (label smoothing) are scored on
 the datasets of that task. ``--datasets holdout`` runs the tables that no
 decision looked at (``bench_datasets.HOLDOUT_DATASETS``), to check a
-recommendation. Results of several runs can be combined with ``--analyze``.
+recommendation. ``a+b`` on the command line combines registered candidates.
+Results of several runs can be combined with ``--analyze``.
 
 Run from the repository root::
 
@@ -91,16 +92,19 @@ def _needs_tabular(dataset):
     return bool(dataset.categorical_columns) or bool(dataset.X.isna().to_numpy().any())
 
 
-def _onehot_categories(dataset, n_train):
-    """One-hot encoding up to 10 categories where "auto" would use the table
-    preprocessor (which gives integer codes above 2 categories)."""
-    if not _needs_tabular(dataset):
-        return {}
-    return {
-        "preprocessing": TabularPreprocessor(
-            max_onehot_cardinality=10, categorical_imputation="category", random_state=0
+def _onehot_categories(limit):
+    """Where "auto" would use the table preprocessor (which gives integer codes
+    above 2 categories), one-hot encode up to ``limit`` categories instead."""
+
+    def params(dataset, n_train):
+        if not _needs_tabular(dataset):
+            return {}
+        preprocessor = TabularPreprocessor(
+            max_onehot_cardinality=limit, categorical_imputation="category", random_state=0
         )
-    }
+        return {"preprocessing": preprocessor}
+
+    return params
 
 
 CANDIDATES = {
@@ -146,7 +150,8 @@ CANDIDATES = {
     "batch_norm": Candidate({"batch_norm": True}),
     "layer_norm": Candidate({"module_params": {"layer_norm": True}}),
     # input preprocessing
-    "onehot10": Candidate(_onehot_categories, description="one-hot up to 10 categories"),
+    "onehot10": Candidate(_onehot_categories(10), description="one-hot up to 10 categories"),
+    "onehot32": Candidate(_onehot_categories(32), description="one-hot up to 32 categories"),
     "tabular_all": Candidate(
         {"preprocessing": TabularPreprocessor(max_onehot_cardinality=10, random_state=0)},
         description="TabularPreprocessor (quantile clipping) on every table",
@@ -156,6 +161,35 @@ CANDIDATES = {
         description="TabularPreprocessor with quantile-normal scaling on every table",
     ),
 }
+
+
+def resolve_candidate(name: str) -> Candidate:
+    """A registered candidate, or a combination ``"a+b+c"`` of registered ones
+    (their arguments merged left to right: later parts win on shared names)."""
+    parts = [CANDIDATES[part] for part in name.split("+")]
+    if len(parts) == 1:
+        return parts[0]
+    tasks = {part.task for part in parts} - {None}
+    if len(tasks) > 1:
+        raise ValueError(f"{name!r} combines candidates of different tasks.")
+
+    def params(dataset, n_train):
+        merged = {}
+        for part in parts:
+            merged.update(part.arguments(dataset, n_train))
+        return merged
+
+    return Candidate(params, task=tasks.pop() if tasks else None)
+
+
+def candidate_name(text: str) -> str:
+    """``argparse`` type of ``--candidates``: registered names joined by ``+``."""
+    unknown = [part for part in text.split("+") if part not in CANDIDATES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown candidate(s) {unknown}; valid names: {', '.join(CANDIDATES)}"
+        )
+    return text
 
 
 # ----------------------------------------------------------------- running
@@ -177,7 +211,7 @@ def run(datasets, names, *, max_rows, repeats, seed) -> list[dict]:
         folds = make_folds(dataset, default_n_folds(len(dataset.y)), seed)
         started = time.perf_counter()
         for name in names:
-            candidate = CANDIDATES[name]
+            candidate = resolve_candidate(name)
             if candidate.task not in (None, dataset.task):
                 continue
             for fold, (train, test) in enumerate(folds):
@@ -293,34 +327,47 @@ def _headline(cells, dataset, name, baseline):
     return cells[dataset, name][metric], cells[dataset, baseline][metric]
 
 
+def _name_width(names) -> int:
+    return max(10, *(len(n) + 2 for n in names))
+
+
 def _metric_table(cells, datasets, names, task_of) -> str:
-    width = max(12, *(len(n) + 2 for n in names))
-    lines = ["\nAccuracy (classification) or RMSE (regression), mean over folds and repeats"]
-    lines.append(f"{'dataset':<15}" + "".join(f"{n:>{width}}" for n in names))
-    for d in datasets:
-        metric = primary_metric(task_of[d])[0]
-        values = "".join(
-            f"{cells[d, n][metric]:>{width}.4f}" if (d, n) in cells else f"{'-':>{width}}"
-            for n in names
-        )
-        lines.append(f"{d:<15}{values}")
-    lines.append("\nLog-loss (classification)")
-    for d in datasets:
-        if task_of[d] == "classification":
+    """One row per candidate, one column per dataset: the headline metric, then
+    log-loss on the classification datasets."""
+    left = _name_width(names)
+    width = max(11, *(len(d) + 2 for d in datasets))
+    lines = []
+    for title, metric_of, shown in (
+        (
+            "Accuracy (classification) or RMSE (regression), mean over folds and repeats",
+            lambda d: primary_metric(task_of[d])[0],
+            datasets,
+        ),
+        (
+            "Log-loss (classification datasets)",
+            lambda d: "log_loss",
+            [d for d in datasets if task_of[d] == "classification"],
+        ),
+    ):
+        if not shown:
+            continue
+        lines += [f"\n{title}", f"{'candidate':<{left}}" + "".join(f"{d:>{width}}" for d in shown)]
+        for n in names:
             values = "".join(
-                f"{cells[d, n]['log_loss']:>{width}.4f}" if (d, n) in cells else f"{'-':>{width}}"
-                for n in names
+                f"{cells[d, n][metric_of(d)]:>{width}.4f}" if (d, n) in cells else f"{'-':>{width}}"
+                for d in shown
             )
-            lines.append(f"{d:<15}{values}")
+            lines.append(f"{n:<{left}}{values}")
     return "\n".join(lines)
 
 
 def _summary_table(summary, has_base) -> str:
+    left = _name_width([r["candidate"] for r in summary])
     lines = [
         "\nPer candidate (sorted by mean rank; gain = accuracy points or % RMSE reduction "
-        "against baseline, per dataset)"
+        "against baseline, per dataset; fit x = median over datasets of the fit-time ratio)"
     ]
-    header = f"{'candidate':<14}{'mean rank':>10}{'clf':>7}{'reg':>7}"
+    header = f"{'candidate':<{left}}{'mean rank':>10}{'clf':>7}{'reg':>7}"
     if has_base:
         header += (
             f"{'mean gain':>11}{'median':>8}{'worst':>8}{'W/L':>7}{'logloss %':>11}{'fit x':>7}"
@@ -328,7 +375,7 @@ def _summary_table(summary, has_base) -> str:
     lines.append(header)
     for r in summary:
         line = (
-            f"{r['candidate']:<14}{r['mean_rank']:>10.2f}"
+            f"{r['candidate']:<{left}}{r['mean_rank']:>10.2f}"
             f"{r['rank_class']:>7.2f}{r['rank_regre']:>7.2f}"
         )
         if has_base:
@@ -343,7 +390,8 @@ def _summary_table(summary, has_base) -> str:
 def _leave_one_out(cells, ranks, datasets, names, task_of, baseline) -> str:
     """Pick by mean rank on the other datasets, score on the held-out one."""
     lines = ["\nLeave one dataset out: best mean rank on the others, scored on the held-out one"]
-    lines.append(f"{'held out':<15}{'picked':<14}{'rank there':>11}{'gain there':>12}")
+    left = _name_width(names)
+    lines.append(f"{'held out':<15}{'picked':<{left}}{'rank there':>11}{'gain there':>12}")
     gains, picks = [], []
     for held in datasets:
         others = [d for d in datasets if d != held]
@@ -357,7 +405,7 @@ def _leave_one_out(cells, ranks, datasets, names, task_of, baseline) -> str:
         gain = _gain(task_of[held], *_headline(cells, held, pick, baseline))
         gains.append(gain)
         picks.append(pick)
-        lines.append(f"{held:<15}{pick:<14}{ranks[held][pick]:>11.1f}{gain:>+12.2f}")
+        lines.append(f"{held:<15}{pick:<{left}}{ranks[held][pick]:>11.1f}{gain:>+12.2f}")
     counts = {p: picks.count(p) for p in dict.fromkeys(picks)}
     lines.append(
         f"held-out gain of the rank-picked candidate: mean {statistics.fmean(gains):+.2f}, "
@@ -397,7 +445,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     """The command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--candidates", nargs="+", choices=list(CANDIDATES), default=["baseline", "wide"]
+        "--candidates",
+        nargs="+",
+        type=candidate_name,
+        default=["baseline", "wide"],
+        help="names from CANDIDATES, or several joined by '+' (e.g. onehot10+batch_norm)",
     )
     parser.add_argument(
         "--datasets",

@@ -11,7 +11,9 @@ subsampled, see ``--max-rows``), and compared by
   its mean rank over datasets;
 - the change against ``baseline`` (the current defaults): accuracy points or
   % RMSE, with wins/losses over datasets;
-- fit time relative to ``baseline``;
+- fit time relative to ``baseline`` (median over datasets of the ratio;
+  compare only candidates timed in the same invocation, as machine load
+  drifts between runs);
 - leave-one-dataset-out selection: for each dataset, the candidate with the
   best mean rank on the *other* datasets is picked and scored on the held-out
   one. If picking by rank transfers to unseen tables, these held-out gains
@@ -30,6 +32,23 @@ Run from the repository root::
     python benchmarks/tune_defaults.py --candidates baseline wide lr3e-3 --output r1.csv
     python benchmarks/tune_defaults.py --analyze r1.csv r2.csv
     python benchmarks/tune_defaults.py --datasets holdout --candidates baseline wide
+
+The study behind the recommended defaults (issue 4): a one-factor round, then
+combinations with two network seeds per fold, each checked on the held-out
+tables, then the pick on the full tables (``--max-rows 0``)::
+
+    python benchmarks/tune_defaults.py --output r1.csv --candidates baseline wide funnel \
+        narrow lr3e-3 lr3e-4 bs64 bs256 bs_auto patience20 val0.2 cosine plateau \
+        one_cycle40 wd1e-2 wd1e-1 dropout0.1 smooth0.1 batch_norm layer_norm onehot10 \
+        tabular_all quantile
+    C="baseline onehot32 onehot32+patience20 onehot32+batch_norm \
+       onehot32+batch_norm+patience20 onehot32+wd1e-1+patience20 onehot32+wd1e-2+patience20 \
+       onehot32+plateau+wd1e-1+patience20 onehot32+wide+wd1e-1+patience20"
+    python benchmarks/tune_defaults.py --repeats 2 --candidates $C --output r3.csv
+    python benchmarks/tune_defaults.py --repeats 2 --candidates $C --datasets holdout -o h3.csv
+    python benchmarks/tune_defaults.py --analyze r3.csv h3.csv
+    python benchmarks/tune_defaults.py --max-rows 0 --candidates baseline \
+        onehot32+wd1e-1+patience20 --output full.csv
 """
 
 import argparse
@@ -317,7 +336,7 @@ def analyze(rows: list[dict], baseline: str = "baseline") -> tuple[str, list[dic
         summary.append(row)
     summary.sort(key=lambda r: r["mean_rank"])
     lines.append(_summary_table(summary, has_base))
-    if has_base and len(datasets) > 2:
+    if has_base and len(datasets) > 1:
         lines.append(_leave_one_out(cells, ranks, datasets, names, task_of, baseline))
     return "\n".join(lines), summary
 
@@ -458,10 +477,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="NAME",
         help="dataset names, or 'holdout' for the tables no decision looked at",
     )
-    parser.add_argument("--max-rows", type=int, default=STUDY_MAX_ROWS)
+    parser.add_argument(
+        "--max-rows", type=int, default=STUDY_MAX_ROWS, help="subsample larger tables; 0: full"
+    )
     parser.add_argument("--repeats", type=int, default=1, help="network seeds per fold")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", type=Path, help="raw CSV (default in benchmarks/results)")
+    parser.add_argument("-o", "--output", type=Path, help="raw CSV (default in benchmarks/results)")
     parser.add_argument("--analyze", nargs="+", type=Path, help="only analyse these raw CSVs")
     args = parser.parse_args(argv)
     if args.datasets == ["holdout"]:
@@ -489,7 +510,7 @@ def main(argv=None) -> int:
             rows = run(
                 args.datasets,
                 args.candidates,
-                max_rows=args.max_rows,
+                max_rows=args.max_rows or None,
                 repeats=args.repeats,
                 seed=args.seed,
             )

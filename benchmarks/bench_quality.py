@@ -1,0 +1,433 @@
+"""Prediction quality of skneural's defaults against reference models on real tables.
+
+Every dataset of ``/work/shared/BENCHMARKS.md`` (see ``bench_datasets.py``) is
+cross-validated with the same shuffled folds for every model: 5 folds, or 3
+above 20,000 rows, with a fixed seed. Models, all with their library defaults:
+
+``skneural``
+    ``NeuralClassifier(random_state=...)`` / ``NeuralRegressor(...)`` fitted on
+    the raw DataFrame (text columns, missing values): the estimator does its
+    own preprocessing (``preprocessing="auto"``).
+``sklearn_mlp``
+    ``MLPClassifier`` / ``MLPRegressor`` in a pipeline of median imputation and
+    standard scaling (numeric columns), most-frequent imputation and one-hot
+    encoding (the other columns).
+``hgb``
+    ``HistGradientBoostingClassifier`` / ``Regressor`` with native categorical
+    support (text columns passed as pandas ``category``).
+``lightgbm``
+    ``LGBMClassifier`` / ``LGBMRegressor`` on the same category columns,
+    single-threaded.
+``skorch``
+    ``NeuralNetClassifier`` / ``NeuralNetRegressor`` training the same MLP as
+    skneural's default (widths, ReLU, AdamW, learning rate, weight decay,
+    batch size, epochs, a stratified validation split and early stopping with
+    best-weight restore, all read from skneural's defaults) on the
+    scikit-learn MLP's preprocessing, float32 inputs, ``(n, 1)`` float32
+    regression targets (skorch does not standardise them).
+
+Reported per dataset and model: accuracy and log-loss (classification) or
+RMSE (regression), mean over folds; fit and predict wall time, median over
+folds, and fit time as a multiple of HistGradientBoosting's. Everything runs
+on one thread. Then the issue's three verdicts for skneural: better than
+scikit-learn's MLP on every dataset; within 1 accuracy point (classification)
+or 3% RMSE (regression) of HistGradientBoosting on the median dataset; fit
+time at most 10x HistGradientBoosting's on the median dataset.
+
+Run from the repository root (``PYTHONPATH=.`` imports this checkout's
+skneural rather than an installed copy)::
+
+    export PYTHONPATH=. OMP_NUM_THREADS=1
+    python benchmarks/bench_quality.py
+    python benchmarks/bench_quality.py --quick --datasets wine diabetes
+    python benchmarks/bench_quality.py --models skneural hgb --datasets SLID Males
+
+The summary and the per-fold results are written as CSV files (by default
+``benchmarks/results/bench_quality.csv`` and ``..._raw.csv``).
+"""
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import lightgbm
+import numpy as np
+import sklearn
+import skorch
+import torch
+from bench_datasets import (
+    DATASETS,
+    HOLDOUT_DATASETS,
+    Dataset,
+    Model,
+    default_n_folds,
+    fit_and_score,
+    load_dataset,
+    make_folds,
+    primary_metric,
+    subsample,
+)
+from sklearn.compose import make_column_selector, make_column_transformer
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
+from threadpoolctl import threadpool_limits
+from torch import nn
+
+import skneural
+from skneural import NeuralClassifier, NeuralRegressor
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+QUICK_ROWS, QUICK_FOLDS = 400, 2
+# The issue's targets for skneural.
+ACCURACY_GAP, RMSE_GAP, FIT_TIME_RATIO = 0.01, 0.03, 10.0
+
+
+# ------------------------------------------------------------------- models
+def onehot_pipeline(estimator, *steps):
+    """Median imputation + scaling of numeric columns, most-frequent imputation
+    + one-hot encoding of the others, then ``steps`` and ``estimator``."""
+    numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    categorical = make_pipeline(
+        SimpleImputer(strategy="most_frequent"),
+        OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+    )
+    preprocess = make_column_transformer(
+        (numeric, make_column_selector(dtype_include="number")),
+        (categorical, make_column_selector(dtype_exclude="number")),
+    )
+    return make_pipeline(preprocess, *steps, estimator)
+
+
+class LazyMLP(nn.Module):
+    """Linear+ReLU hidden layers and a linear head; the input width is
+    inferred at the first batch (it depends on the one-hot encoding)."""
+
+    def __init__(self, n_outputs=1, hidden_layer_sizes=(128, 128)):
+        super().__init__()
+        layers = []
+        for width in hidden_layer_sizes:
+            layers += [nn.LazyLinear(width), nn.ReLU()]
+        self.body = nn.Sequential(*layers, nn.LazyLinear(n_outputs))
+
+    def forward(self, X):
+        return self.body(X)
+
+
+def make_skneural(dataset: Dataset, seed: int):
+    """skneural's defaults; only the seed is set."""
+    estimator = NeuralClassifier if dataset.is_classification else NeuralRegressor
+    return estimator(random_state=seed)
+
+
+def make_sklearn_mlp(dataset: Dataset, seed: int):
+    """scikit-learn's MLP defaults inside the one-hot pipeline."""
+    estimator = MLPClassifier if dataset.is_classification else MLPRegressor
+    return onehot_pipeline(estimator(random_state=seed))
+
+
+def make_hgb(dataset: Dataset, seed: int):
+    """HistGradientBoosting defaults, categories from the pandas dtype."""
+    estimator = (
+        HistGradientBoostingClassifier
+        if dataset.is_classification
+        else HistGradientBoostingRegressor
+    )
+    return estimator(categorical_features="from_dtype", random_state=seed)
+
+
+def make_lightgbm(dataset: Dataset, seed: int):
+    """LightGBM defaults on one thread (category columns detected from the dtype)."""
+    estimator = lightgbm.LGBMClassifier if dataset.is_classification else lightgbm.LGBMRegressor
+    return estimator(n_jobs=1, verbose=-1, random_state=seed)
+
+
+def make_skorch(dataset: Dataset, seed: int):
+    """skorch training skneural's default network with skneural's default recipe."""
+    defaults = make_skneural(dataset, seed)
+    torch.manual_seed(seed)
+    common = dict(
+        module=LazyMLP,
+        module__hidden_layer_sizes=tuple(defaults.hidden_layer_sizes),
+        optimizer=torch.optim.AdamW,
+        optimizer__weight_decay=defaults.weight_decay,
+        lr=defaults.lr,
+        batch_size=defaults.batch_size,
+        max_epochs=defaults.max_epochs,
+        iterator_train__shuffle=True,
+        train_split=ValidSplit(
+            defaults.validation_fraction,
+            stratified=dataset.is_classification,
+            random_state=seed,
+        ),
+        callbacks=[
+            EarlyStopping(
+                patience=defaults.n_iter_no_change,
+                threshold=defaults.tol,
+                threshold_mode="abs",
+                load_best=True,
+            )
+        ],
+        verbose=0,
+    )
+    if dataset.is_classification:
+        net = skorch.NeuralNetClassifier(
+            criterion=nn.CrossEntropyLoss,
+            module__n_outputs=int(dataset.y.max()) + 1,
+            **common,
+        )
+    else:
+        net = skorch.NeuralNetRegressor(module__n_outputs=1, **common)
+    return onehot_pipeline(net, FunctionTransformer(np.asarray, kw_args={"dtype": np.float32}))
+
+
+def _skorch_target(y):
+    return y.reshape(-1, 1).astype(np.float32) if y.dtype.kind == "f" else y
+
+
+MODELS = {
+    "skneural": Model(make_skneural),
+    "sklearn_mlp": Model(make_sklearn_mlp),
+    "hgb": Model(make_hgb, features=Dataset.with_categories),
+    "lightgbm": Model(make_lightgbm, features=Dataset.with_categories),
+    "skorch": Model(make_skorch, target=_skorch_target),
+}
+
+
+# ----------------------------------------------------------------- protocol
+def run_dataset(dataset: Dataset, models, n_folds: int, seed: int) -> list[dict]:
+    """Every model on every fold; the model order rotates between folds so
+    load from other processes hits them alike. One row per (fold, model)."""
+    rows = []
+    for fold, (train, test) in enumerate(make_folds(dataset, n_folds, seed)):
+        order = models[fold % len(models) :] + models[: fold % len(models)]
+        for name in order:
+            result = fit_and_score(MODELS[name], dataset, train, test, seed + fold)
+            rows.append({"dataset": dataset.name, "model": name, "fold": fold, **result})
+    return rows
+
+
+def warm_up(models, seed: int) -> None:
+    """Fit every model once on a slice of wine, untimed, so one-off start-up
+    costs (torch's first call, lazy imports) stay out of the first timing."""
+    dataset = subsample(load_dataset("wine"), 60, seed)
+    run_dataset(dataset, models, 2, seed)
+
+
+def summarize(dataset: Dataset, rows: list[dict], n_folds: int) -> list[dict]:
+    """Mean metrics and median times per model, fit time as a multiple of HGB's."""
+    metrics = ["accuracy", "log_loss"] if dataset.is_classification else ["rmse"]
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    summary = []
+    for name in models:
+        mine = [r for r in rows if r["model"] == name]
+        row = {
+            "dataset": dataset.name,
+            "task": dataset.task,
+            "n_rows": len(dataset.y),
+            "n_columns": dataset.X.shape[1],
+            "n_folds": n_folds,
+            "model": name,
+        }
+        for metric in metrics:
+            values = [r[metric] for r in mine]
+            row[metric] = statistics.fmean(values)
+            row[f"{metric}_std"] = statistics.pstdev(values)
+        row["fit_s"] = statistics.median(r["fit_s"] for r in mine)
+        row["predict_s"] = statistics.median(r["predict_s"] for r in mine)
+        summary.append(row)
+    hgb = next((r["fit_s"] for r in summary if r["model"] == "hgb"), None)
+    for row in summary:
+        row["fit_x_hgb"] = row["fit_s"] / hgb if hgb else float("nan")
+        row["note"] = dataset.note
+    return summary
+
+
+def format_dataset(dataset: Dataset, summary: list[dict]) -> str:
+    """One dataset's table."""
+    first = summary[0]
+    lines = [
+        f"\n{dataset.name}: {dataset.task}, {first['n_rows']} rows x {first['n_columns']} "
+        f"columns, {first['n_folds']} folds" + (f" ({dataset.note})" if dataset.note else "")
+    ]
+    if dataset.is_classification:
+        header = f"{'model':<13}{'accuracy':>9}{'+-':>7}{'log_loss':>10}"
+    else:
+        header = f"{'model':<13}{'rmse':>9}{'+-':>7}{'':>10}"
+    lines.append(header + f"{'fit s':>9}{'x hgb':>8}{'predict s':>11}")
+    for r in summary:
+        if dataset.is_classification:
+            quality = f"{r['accuracy']:>9.4f}{r['accuracy_std']:>7.4f}{r['log_loss']:>10.4f}"
+        else:
+            quality = f"{r['rmse']:>9.4f}{r['rmse_std']:>7.4f}{'':>10}"
+        lines.append(
+            f"{r['model']:<13}{quality}{r['fit_s']:>9.3f}{r['fit_x_hgb']:>7.2f}x"
+            f"{r['predict_s']:>11.4f}"
+        )
+    return "\n".join(lines)
+
+
+def format_overview(summary: list[dict], models) -> str:
+    """Headline metric and fit time of every model on every dataset."""
+    datasets = list(dict.fromkeys(r["dataset"] for r in summary))
+    cell = {(r["dataset"], r["model"]): r for r in summary}
+    lines = ["\nOverview: accuracy (classification) or RMSE (regression), mean over folds"]
+    lines.append(f"{'dataset':<15}{'metric':<10}" + "".join(f"{m:>13}" for m in models))
+    for name in datasets:
+        metric = primary_metric(cell[name, models[0]]["task"])[0]
+        values = "".join(f"{cell[name, m][metric]:>13.4f}" for m in models)
+        lines.append(f"{name:<15}{metric:<10}{values}")
+    lines.append("\nFit time, seconds (median over folds)")
+    lines.append(f"{'dataset':<25}" + "".join(f"{m:>13}" for m in models))
+    for name in datasets:
+        lines.append(f"{name:<25}" + "".join(f"{cell[name, m]['fit_s']:>13.3f}" for m in models))
+    return "\n".join(lines)
+
+
+def verdicts(summary: list[dict]) -> list[str]:
+    """The issue's three targets for skneural, each with a yes/NO and its numbers."""
+    cell = {(r["dataset"], r["model"]): r for r in summary}
+    datasets = list(dict.fromkeys(r["dataset"] for r in summary))
+    models = {r["model"] for r in summary}
+    lines = []
+    if {"skneural", "sklearn_mlp"} <= models:
+        losing = []
+        for name in datasets:
+            mine, theirs = cell[name, "skneural"], cell[name, "sklearn_mlp"]
+            metric, higher_is_better = primary_metric(mine["task"])
+            better = (mine[metric] - theirs[metric]) * (1 if higher_is_better else -1) > 0
+            if not better:
+                losing.append(name)
+        lines.append(
+            f"1. skneural beats sklearn's MLP on every dataset: {'NO' if losing else 'yes'}"
+            + (f" (not on {', '.join(losing)})" if losing else f" (all {len(datasets)})")
+        )
+    if {"skneural", "hgb"} <= models:
+        gaps = {}  # shortfall relative to HGB, as a fraction of the allowed gap
+        parts = []
+        for name in datasets:
+            mine, hgb = cell[name, "skneural"], cell[name, "hgb"]
+            if mine["task"] == "classification":
+                gap = hgb["accuracy"] - mine["accuracy"]
+                gaps[name] = gap / ACCURACY_GAP
+                parts.append(f"{name} {100 * gap:+.2f} pt")
+            else:
+                gap = mine["rmse"] / hgb["rmse"] - 1
+                gaps[name] = gap / RMSE_GAP
+                parts.append(f"{name} {100 * gap:+.1f}%")
+        median = statistics.median(gaps.values())
+        lines.append(
+            "2. within 1 accuracy point / 3% RMSE of HGB on the median dataset: "
+            f"{'yes' if median <= 1 else 'NO'} (median gap {median:.2f} of the allowance; "
+            f"skneural short of HGB by: {', '.join(parts)})"
+        )
+        for task, allowance, unit in (
+            ("classification", ACCURACY_GAP, "accuracy points"),
+            ("regression", RMSE_GAP, "% RMSE"),
+        ):
+            task_gaps = [g * allowance for n, g in gaps.items() if cell[n, "hgb"]["task"] == task]
+            if task_gaps:
+                value = statistics.median(task_gaps) * 100
+                lines.append(f"   median over {task} datasets: {value:+.2f} {unit}")
+        ratios = [cell[name, "skneural"]["fit_x_hgb"] for name in datasets]
+        median_ratio = statistics.median(ratios)
+        lines.append(
+            f"3. fit time at most {FIT_TIME_RATIO:.0f}x HGB's on the median dataset: "
+            f"{'yes' if median_ratio <= FIT_TIME_RATIO else 'NO'} (median {median_ratio:.2f}x; "
+            + ", ".join(f"{n} {r:.1f}x" for n, r in zip(datasets, ratios, strict=True))
+            + ")"
+        )
+    return lines
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    """Write ``rows`` to ``path`` (the union of their keys as columns)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# ---------------------------------------------------------------------- cli
+def parse_args(argv=None) -> argparse.Namespace:
+    """The command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    names = [*DATASETS, *HOLDOUT_DATASETS]
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=names,
+        default=list(DATASETS),
+        metavar="NAME",
+        help=f"default: the BENCHMARKS.md tables {list(DATASETS)}; also {list(HOLDOUT_DATASETS)}",
+    )
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke run: at most {QUICK_ROWS} rows per dataset, {QUICK_FOLDS} folds",
+    )
+    parser.add_argument("--max-rows", type=int, help="subsample larger datasets to this many rows")
+    parser.add_argument("--folds", type=int, help="default 5, or 3 above 20,000 rows")
+    parser.add_argument("--seed", type=int, default=0, help="folds and model seeds")
+    parser.add_argument(
+        "--output", type=Path, help="summary CSV (default benchmarks/results/bench_quality.csv)"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.max_rows = min(args.max_rows or QUICK_ROWS, QUICK_ROWS)
+        args.folds = args.folds or QUICK_FOLDS
+    if (args.max_rows is not None and args.max_rows < 10) or (
+        args.folds is not None and args.folds < 2
+    ):
+        parser.error("--max-rows must be at least 10 and --folds at least 2.")
+    return args
+
+
+def main(argv=None) -> int:
+    """Run the benchmark, print the tables and verdicts, write the CSV files."""
+    args = parse_args(argv)
+    torch.set_num_threads(1)
+    output = args.output or RESULTS_DIR / "bench_quality.csv"
+    print(
+        f"bench_quality: models {args.models}, seed {args.seed}, 1 thread\n"
+        f"skneural {skneural.__version__} ({skneural.__file__}), scikit-learn "
+        f"{sklearn.__version__}, lightgbm {lightgbm.__version__}, skorch {skorch.__version__}, "
+        f"torch {torch.__version__}",
+        flush=True,
+    )
+    all_rows, summary = [], []
+    started = time.perf_counter()
+    with threadpool_limits(limits=1):
+        warm_up(args.models, args.seed)
+        for name in args.datasets:
+            dataset = subsample(load_dataset(name), args.max_rows, args.seed)
+            n_folds = args.folds or default_n_folds(len(dataset.y))
+            rows = run_dataset(dataset, args.models, n_folds, args.seed)
+            dataset_summary = summarize(dataset, rows, n_folds)
+            print(format_dataset(dataset, dataset_summary), flush=True)
+            all_rows += rows
+            summary += dataset_summary
+    print(format_overview(summary, args.models))
+    print("\nVerdicts for skneural's defaults:")
+    for line in verdicts(summary):
+        print(line)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    write_csv(output, summary)
+    raw = output.with_name(output.stem + "_raw.csv")
+    write_csv(raw, all_rows)
+    print(f"wrote {output} and {raw}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,525 @@
+"""Which constructor defaults should NeuralClassifier and NeuralRegressor have?
+
+Candidate configurations (``CANDIDATES``: each a set of constructor arguments
+on top of the current defaults) are cross-validated on the datasets of
+``bench_datasets.py`` with the folds of ``bench_quality.py`` (large tables
+subsampled, see ``--max-rows``), and compared by
+
+- the per-dataset headline metric (accuracy or RMSE, mean over folds and
+  repeats) and log-loss for classifiers;
+- the rank of each candidate on each dataset (1 = best, ties averaged) and
+  its mean rank over datasets;
+- the change against ``baseline`` (the current defaults): accuracy points or
+  % RMSE, with wins/losses over datasets;
+- fit time relative to ``baseline`` (median over datasets of the ratio;
+  compare only candidates timed in the same invocation, as machine load
+  drifts between runs);
+- leave-one-dataset-out selection: for each dataset, the candidate with the
+  best mean rank on the *other* datasets is picked and scored on the held-out
+  one. If picking by rank transfers to unseen tables, these held-out gains
+  are positive; a candidate picked in most splits is a robust choice, not one
+  fitted to a single table.
+
+Candidates that only make sense for one task (label smoothing) are scored on
+the datasets of that task. ``--datasets holdout`` runs the tables that no
+decision looked at (``bench_datasets.HOLDOUT_DATASETS``), to check a
+recommendation. ``a+b`` on the command line combines registered candidates.
+Results of several runs can be combined with ``--analyze``.
+
+Run from the repository root::
+
+    export PYTHONPATH=. OMP_NUM_THREADS=1
+    python benchmarks/tune_defaults.py --candidates baseline wide lr3e-3 --output r1.csv
+    python benchmarks/tune_defaults.py --analyze r1.csv r2.csv
+    python benchmarks/tune_defaults.py --datasets holdout --candidates baseline wide
+
+The study behind the recommended defaults (issue 4): a one-factor round, then
+combinations with two network seeds per fold, each checked on the held-out
+tables, then the pick on the full tables (``--max-rows 0``)::
+
+    python benchmarks/tune_defaults.py --output r1.csv --candidates baseline wide funnel \
+        narrow lr3e-3 lr3e-4 bs64 bs256 bs_auto patience20 val0.2 cosine plateau \
+        one_cycle40 wd1e-2 wd1e-1 dropout0.1 smooth0.1 batch_norm layer_norm onehot10 \
+        tabular_all quantile
+    C="baseline onehot32 onehot32+patience20 onehot32+batch_norm \
+       onehot32+batch_norm+patience20 onehot32+wd1e-1+patience20 onehot32+wd1e-2+patience20 \
+       onehot32+plateau+wd1e-1+patience20 onehot32+wide+wd1e-1+patience20"
+    python benchmarks/tune_defaults.py --repeats 2 --candidates $C --output r3.csv
+    python benchmarks/tune_defaults.py --repeats 2 --candidates $C --datasets holdout -o h3.csv
+    python benchmarks/tune_defaults.py --analyze r3.csv h3.csv
+    python benchmarks/tune_defaults.py --max-rows 0 --candidates baseline \
+        onehot32+wd1e-1+patience20 --output full.csv
+"""
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from bench_datasets import (
+    DATASETS,
+    HOLDOUT_DATASETS,
+    Dataset,
+    Model,
+    default_n_folds,
+    fit_and_score,
+    load_dataset,
+    make_folds,
+    primary_metric,
+    subsample,
+)
+from threadpoolctl import threadpool_limits
+
+from skneural import NeuralClassifier, NeuralRegressor
+from skneural.callbacks import LRScheduler
+from skneural.preprocessing import TabularPreprocessor
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+STUDY_MAX_ROWS = 6_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A configuration: constructor arguments on top of the current defaults.
+
+    ``params`` is a dict, or a callable ``params(dataset, n_train)`` returning
+    one (for rules that depend on the data, such as a size-dependent batch
+    size). ``task`` limits the candidate to one task.
+    """
+
+    params: dict | Callable = field(default_factory=dict)
+    task: str | None = None
+    description: str = ""
+
+    def arguments(self, dataset: Dataset, n_train: int) -> dict:
+        """The constructor arguments for ``dataset`` with ``n_train`` training rows."""
+        return self.params(dataset, n_train) if callable(self.params) else dict(self.params)
+
+
+def _size_dependent_batch(dataset, n_train):
+    """About 16+ steps per epoch on small data, at most 256 rows per batch."""
+    return {"batch_size": int(np.clip(2 ** int(np.log2(max(n_train, 2) / 16)), 32, 256))}
+
+
+def _needs_tabular(dataset):
+    return bool(dataset.categorical_columns) or bool(dataset.X.isna().to_numpy().any())
+
+
+def _onehot_categories(limit):
+    """Where "auto" would use the table preprocessor (which gives integer codes
+    above 2 categories), one-hot encode up to ``limit`` categories instead."""
+
+    def params(dataset, n_train):
+        if not _needs_tabular(dataset):
+            return {}
+        preprocessor = TabularPreprocessor(
+            max_onehot_cardinality=limit, categorical_imputation="category", random_state=0
+        )
+        return {"preprocessing": preprocessor}
+
+    return params
+
+
+CANDIDATES = {
+    "baseline": Candidate(description="the current defaults"),
+    # capacity
+    "wide": Candidate({"hidden_layer_sizes": (256, 256)}),
+    "funnel": Candidate({"hidden_layer_sizes": (512, 256, 128)}),
+    "narrow": Candidate({"hidden_layer_sizes": (64, 64)}),
+    # optimisation
+    "lr3e-3": Candidate({"lr": 3e-3}),
+    "lr3e-4": Candidate({"lr": 3e-4}),
+    "bs64": Candidate({"batch_size": 64}),
+    "bs256": Candidate({"batch_size": 256}),
+    "bs_auto": Candidate(_size_dependent_batch, description="batch from the training size"),
+    "patience20": Candidate({"n_iter_no_change": 20, "max_epochs": 200}),
+    "val0.2": Candidate({"validation_fraction": 0.2}),
+    "one_cycle": Candidate(
+        {"callbacks": [LRScheduler("one_cycle", step_every="batch")], "early_stopping": False},
+        description="one-cycle over all max_epochs, no early stopping",
+    ),
+    "one_cycle40": Candidate(
+        {
+            "callbacks": [LRScheduler("one_cycle", step_every="batch")],
+            "early_stopping": False,
+            "max_epochs": 40,
+            "lr": 3e-3,
+        },
+        description="one-cycle peaking at 3e-3 over 40 epochs, no early stopping",
+    ),
+    "cosine": Candidate({"callbacks": [LRScheduler("cosine")]}, description="with early stopping"),
+    "plateau": Candidate(
+        {
+            "callbacks": [LRScheduler("reduce_on_plateau", params={"factor": 0.2, "patience": 4})],
+            "n_iter_no_change": 12,
+        },
+        description="lr x0.2 after 4 flat epochs, stop after 12",
+    ),
+    # regularisation
+    "wd1e-2": Candidate({"weight_decay": 1e-2}),
+    "wd1e-1": Candidate({"weight_decay": 1e-1}),
+    "dropout0.1": Candidate({"dropout": 0.1}),
+    "smooth0.1": Candidate({"loss_params": {"label_smoothing": 0.1}}, task="classification"),
+    "batch_norm": Candidate({"batch_norm": True}),
+    "layer_norm": Candidate({"module_params": {"layer_norm": True}}),
+    # input preprocessing
+    "onehot10": Candidate(_onehot_categories(10), description="one-hot up to 10 categories"),
+    "onehot32": Candidate(_onehot_categories(32), description="one-hot up to 32 categories"),
+    "tabular_all": Candidate(
+        {"preprocessing": TabularPreprocessor(max_onehot_cardinality=10, random_state=0)},
+        description="TabularPreprocessor (quantile clipping) on every table",
+    ),
+    "quantile": Candidate(
+        {"preprocessing": TabularPreprocessor(scaling="quantile", max_onehot_cardinality=10)},
+        description="TabularPreprocessor with quantile-normal scaling on every table",
+    ),
+}
+
+
+def resolve_candidate(name: str) -> Candidate:
+    """A registered candidate, or a combination ``"a+b+c"`` of registered ones
+    (their arguments merged left to right: later parts win on shared names)."""
+    parts = [CANDIDATES[part] for part in name.split("+")]
+    if len(parts) == 1:
+        return parts[0]
+    tasks = {part.task for part in parts} - {None}
+    if len(tasks) > 1:
+        raise ValueError(f"{name!r} combines candidates of different tasks.")
+
+    def params(dataset, n_train):
+        merged = {}
+        for part in parts:
+            merged.update(part.arguments(dataset, n_train))
+        return merged
+
+    return Candidate(params, task=tasks.pop() if tasks else None)
+
+
+def candidate_name(text: str) -> str:
+    """``argparse`` type of ``--candidates``: registered names joined by ``+``."""
+    unknown = [part for part in text.split("+") if part not in CANDIDATES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown candidate(s) {unknown}; valid names: {', '.join(CANDIDATES)}"
+        )
+    return text
+
+
+# ----------------------------------------------------------------- running
+def candidate_model(candidate: Candidate, n_train: int) -> Model:
+    """A ``Model`` building the estimator of ``candidate`` for ``n_train`` training rows."""
+
+    def make(dataset, seed):
+        estimator = NeuralClassifier if dataset.is_classification else NeuralRegressor
+        return estimator(random_state=seed).set_params(**candidate.arguments(dataset, n_train))
+
+    return Model(make)
+
+
+def run(datasets, names, *, max_rows, repeats, seed) -> list[dict]:
+    """Every candidate on every fold of every dataset, ``repeats`` network seeds each."""
+    rows = []
+    for dataset_name in datasets:
+        dataset = subsample(load_dataset(dataset_name), max_rows, seed)
+        folds = make_folds(dataset, default_n_folds(len(dataset.y)), seed)
+        started = time.perf_counter()
+        for name in names:
+            candidate = resolve_candidate(name)
+            if candidate.task not in (None, dataset.task):
+                continue
+            for fold, (train, test) in enumerate(folds):
+                model = candidate_model(candidate, len(train))
+                for repeat in range(repeats):
+                    result = fit_and_score(model, dataset, train, test, seed + fold + 1000 * repeat)
+                    rows.append(
+                        {
+                            "dataset": dataset.name,
+                            "task": dataset.task,
+                            "candidate": name,
+                            "fold": fold,
+                            "repeat": repeat,
+                            **result,
+                        }
+                    )
+        print(
+            f"  {dataset.name}: {len(dataset.y)} rows, {len(folds)} folds, "
+            f"{time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- analysis
+def aggregate(rows: list[dict]) -> dict:
+    """``{(dataset, candidate): {metric: mean, "fit_s": median}}``; repeated
+    identical rows (the same fold and seed from several runs) count once for
+    metrics, their times are pooled."""
+    cells = {}
+    for row in rows:
+        cells.setdefault((row["dataset"], row["candidate"]), []).append(row)
+    result = {}
+    for key, group in cells.items():
+        unique = {(r["fold"], r["repeat"]): r for r in group}.values()
+        entry = {"task": group[0]["task"], "fit_s": statistics.median(r["fit_s"] for r in group)}
+        for metric in ("accuracy", "log_loss", "rmse"):
+            values = [r[metric] for r in unique if r.get(metric) not in (None, "")]
+            if values:
+                entry[metric] = statistics.fmean(values)
+        result[key] = entry
+    return result
+
+
+def _ranks(values: dict, higher_is_better: bool) -> dict:
+    """Average ranks (1 = best) of ``{name: value}``."""
+    ordered = sorted(values, key=lambda n: -values[n] if higher_is_better else values[n])
+    ranks = {}
+    position = 0
+    while position < len(ordered):
+        tied = [n for n in ordered if values[n] == values[ordered[position]]]
+        for name in tied:
+            ranks[name] = position + (len(tied) + 1) / 2
+        position += len(tied)
+    return ranks
+
+
+def _gain(task, value, base) -> float:
+    """Improvement over the baseline: accuracy points, or % RMSE reduction."""
+    return 100 * (value - base) if task == "classification" else 100 * (1 - value / base)
+
+
+def analyze(rows: list[dict], baseline: str = "baseline") -> tuple[str, list[dict]]:
+    """The study's tables as text, and one summary row per candidate."""
+    cells = aggregate(rows)
+    datasets = list(dict.fromkeys(r["dataset"] for r in rows))
+    names = list(dict.fromkeys(r["candidate"] for r in rows))
+    task_of = {d: cells[d, next(n for n in names if (d, n) in cells)]["task"] for d in datasets}
+    ranks = {}
+    for d in datasets:
+        metric, higher_is_better = primary_metric(task_of[d])
+        present = {n: cells[d, n][metric] for n in names if (d, n) in cells}
+        ranks[d] = _ranks(present, higher_is_better)
+    lines = [_metric_table(cells, datasets, names, task_of)]
+    has_base = all((d, baseline) in cells for d in datasets)
+    summary = []
+    for name in names:
+        mine = [d for d in datasets if (d, name) in cells]
+        row = {
+            "candidate": name,
+            "n_datasets": len(mine),
+            "mean_rank": statistics.fmean(ranks[d][name] for d in mine),
+        }
+        for task in ("classification", "regression"):
+            task_ranks = [ranks[d][name] for d in mine if task_of[d] == task]
+            row[f"rank_{task[:5]}"] = statistics.fmean(task_ranks) if task_ranks else float("nan")
+        if has_base:
+            gains = [_gain(task_of[d], *_headline(cells, d, name, baseline)) for d in mine]
+            row["mean_gain"] = statistics.fmean(gains)
+            row["median_gain"] = statistics.median(gains)
+            row["wins"] = sum(g > 0 for g in gains)
+            row["losses"] = sum(g < 0 for g in gains)
+            row["worst_gain"] = min(gains)
+            logloss = [
+                100 * (1 - cells[d, name]["log_loss"] / cells[d, baseline]["log_loss"])
+                for d in mine
+                if task_of[d] == "classification"
+            ]
+            row["logloss_gain"] = statistics.fmean(logloss) if logloss else float("nan")
+            row["fit_x_base"] = statistics.median(
+                cells[d, name]["fit_s"] / cells[d, baseline]["fit_s"] for d in mine
+            )
+        summary.append(row)
+    summary.sort(key=lambda r: r["mean_rank"])
+    lines.append(_summary_table(summary, has_base))
+    if has_base and len(datasets) > 1:
+        lines.append(_leave_one_out(cells, ranks, datasets, names, task_of, baseline))
+    return "\n".join(lines), summary
+
+
+def _headline(cells, dataset, name, baseline):
+    metric = primary_metric(cells[dataset, name]["task"])[0]
+    return cells[dataset, name][metric], cells[dataset, baseline][metric]
+
+
+def _name_width(names) -> int:
+    return max(10, *(len(n) + 2 for n in names))
+
+
+def _metric_table(cells, datasets, names, task_of) -> str:
+    """One row per candidate, one column per dataset: the headline metric, then
+    log-loss on the classification datasets."""
+    left = _name_width(names)
+    width = max(11, *(len(d) + 2 for d in datasets))
+    lines = []
+    for title, metric_of, shown in (
+        (
+            "Accuracy (classification) or RMSE (regression), mean over folds and repeats",
+            lambda d: primary_metric(task_of[d])[0],
+            datasets,
+        ),
+        (
+            "Log-loss (classification datasets)",
+            lambda d: "log_loss",
+            [d for d in datasets if task_of[d] == "classification"],
+        ),
+    ):
+        if not shown:
+            continue
+        lines += [f"\n{title}", f"{'candidate':<{left}}" + "".join(f"{d:>{width}}" for d in shown)]
+        for n in names:
+            values = "".join(
+                f"{cells[d, n][metric_of(d)]:>{width}.4f}" if (d, n) in cells else f"{'-':>{width}}"
+                for d in shown
+            )
+            lines.append(f"{n:<{left}}{values}")
+    return "\n".join(lines)
+
+
+def _summary_table(summary, has_base) -> str:
+    left = _name_width([r["candidate"] for r in summary])
+    lines = [
+        "\nPer candidate (sorted by mean rank; gain = accuracy points or % RMSE reduction "
+        "against baseline, per dataset; fit x = median over datasets of the fit-time ratio)"
+    ]
+    header = f"{'candidate':<{left}}{'mean rank':>10}{'clf':>7}{'reg':>7}"
+    if has_base:
+        header += (
+            f"{'mean gain':>11}{'median':>8}{'worst':>8}{'W/L':>7}{'logloss %':>11}{'fit x':>7}"
+        )
+    lines.append(header)
+    for r in summary:
+        line = (
+            f"{r['candidate']:<{left}}{r['mean_rank']:>10.2f}"
+            f"{r['rank_class']:>7.2f}{r['rank_regre']:>7.2f}"
+        )
+        if has_base:
+            line += (
+                f"{r['mean_gain']:>+11.2f}{r['median_gain']:>+8.2f}{r['worst_gain']:>+8.2f}"
+                f"{r['wins']:>4d}/{r['losses']:<2d}{r['logloss_gain']:>+11.2f}{r['fit_x_base']:>7.2f}"
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _leave_one_out(cells, ranks, datasets, names, task_of, baseline) -> str:
+    """Pick by mean rank on the other datasets, score on the held-out one."""
+    lines = ["\nLeave one dataset out: best mean rank on the others, scored on the held-out one"]
+    left = _name_width(names)
+    lines.append(f"{'held out':<15}{'picked':<{left}}{'rank there':>11}{'gain there':>12}")
+    gains, picks = [], []
+    for held in datasets:
+        others = [d for d in datasets if d != held]
+        usable = [n for n in names if (held, n) in cells]
+
+        def mean_rank(name, others=others):
+            seen = [ranks[d][name] for d in others if name in ranks[d]]
+            return statistics.fmean(seen) if seen else float("inf")
+
+        pick = min(usable, key=mean_rank)
+        gain = _gain(task_of[held], *_headline(cells, held, pick, baseline))
+        gains.append(gain)
+        picks.append(pick)
+        lines.append(f"{held:<15}{pick:<{left}}{ranks[held][pick]:>11.1f}{gain:>+12.2f}")
+    counts = {p: picks.count(p) for p in dict.fromkeys(picks)}
+    lines.append(
+        f"held-out gain of the rank-picked candidate: mean {statistics.fmean(gains):+.2f}, "
+        f"median {statistics.median(gains):+.2f}; picks: "
+        + ", ".join(f"{p} x{c}" for p, c in counts.items())
+    )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- io
+def write_csv(path: Path, rows: list[dict]) -> None:
+    """Write ``rows`` to ``path`` (the union of their keys as columns)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_raw(paths) -> list[dict]:
+    """Per-fold rows of earlier runs, numbers parsed."""
+    rows = []
+    for path in paths:
+        with Path(path).open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                for key in ("fold", "repeat"):
+                    row[key] = int(row[key])
+                for key in ("accuracy", "log_loss", "rmse", "fit_s", "predict_s"):
+                    if row.get(key) not in (None, ""):
+                        row[key] = float(row[key])
+                rows.append(row)
+    return rows
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--candidates",
+        nargs="+",
+        type=candidate_name,
+        default=["baseline", "wide"],
+        help="names from CANDIDATES, or several joined by '+' (e.g. onehot10+batch_norm)",
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=list(DATASETS),
+        metavar="NAME",
+        help="dataset names, or 'holdout' for the tables no decision looked at",
+    )
+    parser.add_argument(
+        "--max-rows", type=int, default=STUDY_MAX_ROWS, help="subsample larger tables; 0: full"
+    )
+    parser.add_argument("--repeats", type=int, default=1, help="network seeds per fold")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("-o", "--output", type=Path, help="raw CSV (default in benchmarks/results)")
+    parser.add_argument("--analyze", nargs="+", type=Path, help="only analyse these raw CSVs")
+    args = parser.parse_args(argv)
+    if args.datasets == ["holdout"]:
+        args.datasets = list(HOLDOUT_DATASETS)
+    unknown = set(args.datasets) - set(DATASETS) - set(HOLDOUT_DATASETS)
+    if unknown:
+        parser.error(f"unknown datasets {sorted(unknown)}")
+    return args
+
+
+def main(argv=None) -> int:
+    """Run (or re-analyse) the study and print its tables."""
+    args = parse_args(argv)
+    if args.analyze:
+        rows = read_raw(args.analyze)
+    else:
+        torch.set_num_threads(1)
+        output = args.output or RESULTS_DIR / "tune_defaults_raw.csv"
+        print(
+            f"tune_defaults: {args.candidates} on {args.datasets}, at most {args.max_rows} "
+            f"rows per dataset, {args.repeats} seed(s) per fold",
+            flush=True,
+        )
+        with threadpool_limits(limits=1):
+            rows = run(
+                args.datasets,
+                args.candidates,
+                max_rows=args.max_rows or None,
+                repeats=args.repeats,
+                seed=args.seed,
+            )
+        write_csv(output, rows)
+        print(f"wrote {output}")
+    text, _ = analyze(rows)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,7 +28,10 @@ def asymmetric_squared_error(y_pred: torch.Tensor, y_true: torch.Tensor) -> torc
 def main():
     X, y = load_diabetes(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    for name, loss in [("squared_error", "squared_error"), ("asymmetric", asymmetric_squared_error)]:
+    for name, loss in [
+        ("squared_error", "squared_error"),
+        ("asymmetric", asymmetric_squared_error),
+    ]:
         model = make_pipeline(StandardScaler(), NeuralRegressor(loss=loss, random_state=0))
         model.fit(X_train, y_train)
         residual = y_test - model.predict(X_test)

@@ -1,45 +1,20 @@
 """The speed benchmark still runs end to end (its --quick CPU path)."""
 
-import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "benchmarks" / "bench_speed.py"
+from tests._scripts import read_csv, run_script
+
 IMPLEMENTATIONS = {"reference", "skneural", "skorch", "sklearn"}
 BATCH_SIZES = {64, 256, 2048}
 
 
-def _run_benchmark(*args):
-    # The subprocess must import this checkout's skneural, not an installed copy.
-    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": pythonpath}
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
-    )
-
-
-def _read_csv(path):
-    with path.open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_quick_cpu_run_reports_every_implementation_and_batch_size(tmp_path):
     output = tmp_path / "speed.csv"
-    result = _run_benchmark("--quick", "--output", str(output))
+    result = run_script("benchmarks/bench_speed.py", "--quick", "--output", str(output))
     assert result.returncode == 0, result.stderr
 
-    summary = _read_csv(output)
+    summary = read_csv(output)
     cells = {(int(row["batch_size"]), row["implementation"]) for row in summary}
     assert cells == {(b, name) for b in BATCH_SIZES for name in IMPLEMENTATIONS}
     for row in summary:
@@ -49,7 +24,7 @@ def test_quick_cpu_run_reports_every_implementation_and_batch_size(tmp_path):
             assert float(row["fit_ratio"]) == pytest.approx(1.0)
             assert float(row["predict_ratio"]) == pytest.approx(1.0)
 
-    raw = _read_csv(tmp_path / "speed_raw.csv")
+    raw = read_csv(tmp_path / "speed_raw.csv")
     assert len(raw) == len(summary)  # --quick measures one repeat
     assert result.stdout.count("skneural target (ratio of medians): fit") == len(BATCH_SIZES)
 
@@ -57,7 +32,9 @@ def test_quick_cpu_run_reports_every_implementation_and_batch_size(tmp_path):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 def test_cuda_request_without_cuda_fails_with_a_message(tmp_path):
     output = tmp_path / "speed.csv"
-    result = _run_benchmark("--quick", "--device", "cuda", "--output", str(output))
+    result = run_script(
+        "benchmarks/bench_speed.py", "--quick", "--device", "cuda", "--output", str(output)
+    )
     assert result.returncode == 1
     assert "CUDA" in result.stderr and "not available" in result.stderr
     assert not output.exists()

@@ -1,0 +1,30 @@
+"""Run the repository's benchmark scripts from tests, against this checkout."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_script(relative_path: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``python <relative_path> <args>`` from the repository root, one thread."""
+    # The subprocess must import this checkout's skneural, not an installed copy.
+    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": pythonpath}
+    return subprocess.run(
+        [sys.executable, str(ROOT / relative_path), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def read_csv(path: Path) -> list[dict]:
+    """Rows of a CSV file written by a benchmark."""
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))

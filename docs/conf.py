@@ -73,7 +73,9 @@ SKLEARN_REFERENCES = {
 # Likewise for the torch.nn.Module methods the network modules inherit.
 TORCH_DOCS = "https://pytorch.org/docs/stable/"
 TORCH_REFERENCES = {
-    ("ref", "locally-disable-grad-doc"): "notes/autograd.html#locally-disabling-gradient-computation",
+    ("ref", "locally-disable-grad-doc"): (
+        "notes/autograd.html#locally-disabling-gradient-computation"
+    ),
     ("ref", "nn-init-doc"): "nn.init.html",
 }
 

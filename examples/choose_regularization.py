@@ -25,7 +25,7 @@ CANDIDATES = [
     {"net__batch_norm": [True]},
     {"net__module_params": [{"layer_norm": True}]},
     {"net__weight_decay": [1e-2]},
-    {"net__loss_params": [{"label_smoothing": 0.1}]},
+    {"net__label_smoothing": [0.1]},
 ]
 
 

@@ -54,7 +54,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     Subclasses define how targets are encoded (``_encode_targets``), which
     loss is resolved (``_resolve_loss``), what the validation metric is
     (``_valid_metrics``), how rows are stratified for the validation split
-    (``_stratify_labels``) and whether ``y`` must be numeric (``_y_numeric``).
+    (``_stratify_labels``), whether ``y`` must be numeric (``_y_numeric``) and
+    what happens on the validation rows after training (``_calibrate``).
 
     With scikit-learn >= 1.9 the estimators support its callback API
     (``set_callbacks``): a fit is a task with one sub-task per epoch, so a
@@ -104,7 +105,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         module_params=None,
         hidden_layer_sizes=(128, 128),
         activation="relu",
-        dropout=0.0,
+        dropout=0.1,
         batch_norm=False,
         loss,
         loss_params=None,
@@ -458,6 +459,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     UserWarning,
                     stacklevel=3,
                 )
+            self._calibrate(valid)
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
         # The user's order, built-in early stopping last, internal helpers left out.
@@ -465,6 +467,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if sklearn_task is not None:
             sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
+
+    def _calibrate(self, valid):
+        """Post-training step on the validation rows (``None`` without them);
+        the classifier fits its softmax temperature here."""
 
     def _sklearn_fit_task(self, n_epochs, X, y):
         """Open this fit's task for scikit-learn callbacks (``None`` without them)."""

@@ -1,5 +1,7 @@
 """Neural network classifier."""
 
+from numbers import Real
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
@@ -7,9 +9,10 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ..training import CLASSIFICATION_LOSSES
+from ..training import CLASSIFICATION_LOSSES, forward_in_chunks
+from ..training._calibration import fit_temperature
 from ..training._losses import classification_loss
-from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from . import _docstrings
 from ._base import BaseNeuralEstimator
 
@@ -33,7 +36,20 @@ default="log_loss"
         receives class indices, or a float indicator matrix for multilabel
         targets; return one loss per row to support sample weights.
     loss_params : dict, default=None
-        Options of the named loss: ``label_smoothing`` for the cross-entropies.
+        Options of the named loss (the classification losses take none).
+    label_smoothing : float in [0, 1), default=0.1
+        Share of each target spread uniformly over the classes (for sigmoid
+        outputs: targets ``y * (1 - s) + s / 2``), applied by the built-in
+        losses; a callable ``loss`` is used as given. Smoothing curbs
+        over-confident fits and often raises accuracy; pair it with
+        ``temperature_scaling`` to keep the probabilities calibrated.
+    temperature_scaling : bool, default=True
+        After training, fit one temperature on the validation rows (the
+        ``validation_fraction`` split) that minimises their log-loss, and
+        divide the network's logits by it in :meth:`predict_proba`. Predicted
+        labels do not change; probabilities become calibrated. Without
+        validation rows (``validation_fraction=0`` or :meth:`partial_fit`)
+        the temperature is 1.
     {training}
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, multiplied with ``sample_weight``.
@@ -42,6 +58,9 @@ default="log_loss"
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels (label indices for multilabel targets).
+    temperature_ : float
+        The softmax (or sigmoid) temperature of :meth:`predict_proba`; 1.0
+        without ``temperature_scaling`` or a validation split.
     {attributes}
 
     See Also
@@ -64,6 +83,8 @@ default="log_loss"
     _parameter_constraints = {
         **BaseNeuralEstimator._parameter_constraints,
         "loss": [StrOptions(set(CLASSIFICATION_LOSSES)), callable],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "temperature_scaling": ["boolean"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
@@ -75,10 +96,12 @@ default="log_loss"
         module_params=None,
         hidden_layer_sizes=(128, 128),
         activation="relu",
-        dropout=0.0,
+        dropout=0.1,
         batch_norm=False,
         loss="log_loss",
         loss_params=None,
+        label_smoothing=0.1,
+        temperature_scaling=True,
         optimizer="adamw",
         optimizer_params=None,
         lr=1e-3,
@@ -130,6 +153,8 @@ default="log_loss"
             verbose=verbose,
             warm_start=warm_start,
         )
+        self.label_smoothing = label_smoothing
+        self.temperature_scaling = temperature_scaling
         self.class_weight = class_weight
 
     # ------------------------------------------------------------ targets
@@ -147,6 +172,7 @@ default="log_loss"
         if fitting:
             self._multilabel = False
             self.classes_ = np.unique(y if classes is None else classes)
+            self.temperature_ = 1.0  # until _calibrate: predictions during training
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in the "
@@ -169,6 +195,7 @@ default="log_loss"
         if fitting:
             self._multilabel = True
             self.classes_ = np.arange(y.shape[1])
+            self.temperature_ = 1.0
         elif not self._multilabel or y.shape[1] != len(self.classes_):
             raise ValueError(
                 f"y has {y.shape[1]} labels; this classifier was fitted on "
@@ -180,9 +207,16 @@ default="log_loss"
         return classification_loss(
             self.loss,
             self.loss_params or {},
+            label_smoothing=self.label_smoothing,
             multilabel=self._multilabel,
             n_classes=len(self.classes_),
         )
+
+    def _calibrate(self, valid):
+        self.temperature_ = 1.0
+        if self.temperature_scaling and valid is not None:
+            logits = forward_in_chunks(self.module_, valid.X, self.device_)
+            self.temperature_ = fit_temperature(logits, valid.y, self._link, valid.weight)
 
     def _stratify_labels(self, y_encoded):
         return None if self._multilabel else y_encoded.numpy()
@@ -247,7 +281,7 @@ default="log_loss"
             Rows sum to one for single-label targets; for multilabel targets,
             the independent probability of each label.
         """
-        outputs = self._forward(X).double()
+        outputs = self._forward(X).double() / self.temperature_
         if self._link == "softmax":
             # Written out: torch.softmax over a narrow class dimension runs
             # 3-4x slower on CPU. The first step is out of place because

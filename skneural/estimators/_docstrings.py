@@ -37,8 +37,9 @@ module : str or type of torch.nn.Module, default="mlp"
     activation : {"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
 "logistic", "identity"}, default="relu"
         Non-linearity of the hidden layers.
-    dropout : float in [0, 1), default=0.0
-        Dropout probability after each hidden activation.
+    dropout : float in [0, 1), default=0.1
+        Dropout probability after each hidden activation (0.1 measured
+        better than none on most tables of ``benchmarks/tune_defaults.py``).
     batch_norm : bool, default=False
         Batch normalisation in each hidden block."""
 

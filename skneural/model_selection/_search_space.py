@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+from sklearn.base import is_classifier
+
 from ..nn import BUILTIN_MODULES
 from ..nn._factory import _accepted_kwargs
 from ..utils._optional import import_optional
@@ -88,9 +90,10 @@ class _Layers:
 # still early-stops on its validation split, so max_epochs is no dimension.
 _TRAINING = {
     "lr": _Range(1e-4, 3e-2, log=True),
-    "weight_decay": _Range(1e-6, 1e-2, log=True),
+    "weight_decay": _Range(1e-4, 0.3, log=True),
     "batch_size": _Choice((32, 64, 128, 256)),
 }
+_CLASSIFIER = {"label_smoothing": _Range(0.0, 0.3)}
 _ARCHITECTURE = {
     "hidden_layer_sizes": _Layers(depths=(1, 2, 3), widths=(32, 64, 128, 256)),
     "dropout": _Range(0.0, 0.5),
@@ -101,8 +104,8 @@ def search_space(estimator, backend: str = "skopt"):
     """A sensible default search space for a skneural estimator.
 
     The space covers the learning rate (log-uniform), the depth and width of
-    the hidden layers, dropout, weight decay (log-uniform) and the batch
-    size. For a user ``module`` only the architecture settings its
+    the hidden layers, dropout, weight decay (log-uniform), the batch size
+    and, for classifiers, label smoothing. For a user ``module`` only the architecture settings its
     constructor accepts are included. For a composite (a ``Pipeline``, ...)
     the names carry the step prefix (``"neuralclassifier__lr"``).
 
@@ -137,7 +140,7 @@ def search_space(estimator, backend: str = "skopt"):
     >>> from skneural.model_selection import search_space
     >>> clf = NeuralClassifier(random_state=0)
     >>> sorted(search_space(clf))
-    ['batch_size', 'dropout', 'hidden_layer_sizes', 'lr', 'weight_decay']
+    ['batch_size', 'dropout', 'hidden_layer_sizes', 'label_smoothing', 'lr', 'weight_decay']
     >>> search = BayesSearchCV(clf, search_space(clf), n_iter=30)
     """
     if backend not in BACKENDS:
@@ -152,7 +155,8 @@ def _default_dimensions(estimator) -> dict:
     module = estimator.module
     factory = BUILTIN_MODULES[module] if isinstance(module, str) else module
     accepted = _accepted_kwargs(factory, _ARCHITECTURE)
-    return {**accepted, **_TRAINING}
+    task = _CLASSIFIER if is_classifier(estimator) else {}
+    return {**accepted, **_TRAINING, **task}
 
 
 def _to_sklearn(dimensions: dict) -> dict:

@@ -17,8 +17,8 @@ CLASSIFICATION_LOSSES = ("log_loss", "cross_entropy", "binary_cross_entropy")
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson", "quantile")
 
 _LOSS_PARAMS = {
-    "log_loss": {"label_smoothing"},
-    "cross_entropy": {"label_smoothing"},
+    "log_loss": set(),
+    "cross_entropy": set(),
     "binary_cross_entropy": set(),
     "squared_error": set(),
     "absolute_error": set(),
@@ -93,53 +93,69 @@ def _custom_loss(loss) -> Callable:
     return function
 
 
-def classification_loss(loss, loss_params: dict, *, multilabel: bool, n_classes: int) -> LossSpec:
+def classification_loss(
+    loss, loss_params: dict, *, label_smoothing: float = 0.0, multilabel: bool, n_classes: int
+) -> LossSpec:
     """Resolve a classifier's ``loss`` parameter.
 
     Targets reach the function as class indices (``int64``, shape ``(n,)``)
     for single-label problems and as a float indicator matrix for multilabel
-    ones.
+    ones. ``label_smoothing`` applies to the built-in losses only.
     """
     if callable(loss):
         return LossSpec(_custom_loss(loss), n_classes, "sigmoid" if multilabel else "softmax")
+    if "label_smoothing" in loss_params:
+        raise ValueError(
+            "label_smoothing is a parameter of the classifier, not a loss_params key: "
+            "use NeuralClassifier(label_smoothing=...)."
+        )
     _check_loss_params(loss, loss_params)
-    if loss == "binary_cross_entropy":
-        if multilabel:
-            return LossSpec(_sigmoid_bce, n_classes, "sigmoid")
+    if loss == "binary_cross_entropy" and not multilabel:
         if n_classes != 2:
             raise ValueError(
                 "loss='binary_cross_entropy' needs a binary or multilabel target, "
                 f"got {n_classes} classes; use loss='log_loss' for multiclass problems."
             )
-        return LossSpec(_binary_bce, 1, "binary_sigmoid")
+        return LossSpec(_smoothed_binary_bce(label_smoothing), 1, "binary_sigmoid")
     if multilabel:
         if loss == "cross_entropy":
             raise ValueError(
                 "loss='cross_entropy' is for single-label targets; a multilabel "
                 "indicator target needs loss='log_loss' or 'binary_cross_entropy'."
             )
-        return LossSpec(_sigmoid_bce, n_classes, "sigmoid")
-    smoothing = float(loss_params.get("label_smoothing", 0.0))
+        return LossSpec(_smoothed_sigmoid_bce(label_smoothing), n_classes, "sigmoid")
 
     def softmax_cross_entropy(y_pred, y_true):
-        return F.cross_entropy(y_pred, y_true, reduction="none", label_smoothing=smoothing)
+        return F.cross_entropy(y_pred, y_true, reduction="none", label_smoothing=label_smoothing)
 
     def mean_softmax_cross_entropy(y_pred, y_true):
-        return F.cross_entropy(y_pred, y_true, label_smoothing=smoothing)
+        return F.cross_entropy(y_pred, y_true, label_smoothing=label_smoothing)
 
     return LossSpec(
         softmax_cross_entropy, n_classes, "softmax", mean_function=mean_softmax_cross_entropy
     )
 
 
-def _sigmoid_bce(y_pred, y_true):
-    return _rowwise(F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none"))
+def _smooth(y_true: torch.Tensor, dtype, smoothing: float) -> torch.Tensor:
+    """0/1 targets pulled towards 1/2: ``y * (1 - s) + s / 2``."""
+    y_true = y_true.to(dtype)
+    return y_true * (1 - smoothing) + smoothing / 2 if smoothing else y_true
 
 
-def _binary_bce(y_pred, y_true):
-    return F.binary_cross_entropy_with_logits(
-        y_pred[:, 0], y_true.to(y_pred.dtype), reduction="none"
-    )
+def _smoothed_sigmoid_bce(smoothing: float) -> Callable:
+    def function(y_pred, y_true):
+        targets = _smooth(y_true, y_pred.dtype, smoothing)
+        return _rowwise(F.binary_cross_entropy_with_logits(y_pred, targets, reduction="none"))
+
+    return function
+
+
+def _smoothed_binary_bce(smoothing: float) -> Callable:
+    def function(y_pred, y_true):
+        targets = _smooth(y_true, y_pred.dtype, smoothing)
+        return F.binary_cross_entropy_with_logits(y_pred[:, 0], targets, reduction="none")
+
+    return function
 
 
 def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:

@@ -3,9 +3,10 @@
 _SAMPLE_WEIGHT_EQUIVALENCE = (
     "A mini-batch learner with a held-out validation split cannot be exactly "
     "equivalent to one fitted on repeated rows: duplicating rows changes which "
-    "rows are held out for validation and early stopping, and (beyond one batch) "
-    "the number of optimisation steps per epoch. The loss itself weights rows "
-    "exactly: with validation_fraction=0 and one full batch the check's own data "
+    "rows are held out for validation and early stopping, the dropout masks drawn "
+    "and (beyond one batch) the number of optimisation steps per epoch. The loss "
+    "itself weights rows exactly: with validation_fraction=0, dropout=0 and one "
+    "full batch the check's own data "
     "agree to ~1e-6, float32 rounding, short of its rtol=1e-7 "
     "(tests/estimators/test_training.py::test_weight_of_two_equals_duplicated_row)."
 )

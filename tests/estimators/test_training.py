@@ -88,6 +88,7 @@ def test_weight_of_two_equals_duplicated_row(regression_data):
     X, y = regression_data
     full_batch = {
         "hidden_layer_sizes": (8,),
+        "dropout": 0.0,
         "max_epochs": 15,
         "lr": 1e-2,
         "batch_size": 1000,

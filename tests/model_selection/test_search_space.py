@@ -19,6 +19,7 @@ from skneural.model_selection import LayerSizes, OptunaSpace, search_space
 from tests.model_selection.conftest import TINY
 
 DEFAULT_NAMES = ["batch_size", "dropout", "hidden_layer_sizes", "lr", "weight_decay"]
+CLASSIFIER_NAMES = sorted([*DEFAULT_NAMES, "label_smoothing"])
 
 
 class WidthNet(nn.Module):
@@ -43,7 +44,8 @@ def test_default_space_covers_the_usual_hyperparameters(backend, Estimator):
         params = space(sys.modules["optuna"].create_study().ask())
     else:
         params = space
-    assert sorted(params) == DEFAULT_NAMES
+    expected = CLASSIFIER_NAMES if Estimator is NeuralClassifier else DEFAULT_NAMES
+    assert sorted(params) == expected
 
 
 def test_skopt_space_types():
@@ -88,12 +90,12 @@ def test_optuna_space_builds_layers_from_depth_and_width():
 def test_pipeline_space_is_prefixed():
     pipe = make_pipeline(StandardScaler(), NeuralClassifier())
     space = search_space(pipe, "sklearn")
-    assert sorted(space) == [f"neuralclassifier__{name}" for name in DEFAULT_NAMES]
+    assert sorted(space) == [f"neuralclassifier__{name}" for name in CLASSIFIER_NAMES]
 
 
 def test_user_module_keeps_only_the_architecture_it_accepts():
     space = search_space(NeuralClassifier(module=WidthNet), "sklearn")
-    assert sorted(space) == ["batch_size", "lr", "weight_decay"]
+    assert sorted(space) == ["batch_size", "label_smoothing", "lr", "weight_decay"]
 
 
 def test_layer_sizes_is_one_value_that_estimators_accept(small_classification):
@@ -131,7 +133,8 @@ def test_bayes_search_on_the_default_space_just_works(Estimator, request):
     est = Estimator(max_epochs=3, random_state=0)
     search = BayesSearchCV(est, search_space(est), n_iter=3, cv=2, random_state=0).fit(X, y)
     assert len(search.cv_results_["params"]) == 3
-    assert set(search.best_params_) == set(DEFAULT_NAMES)
+    expected = CLASSIFIER_NAMES if Estimator is NeuralClassifier else DEFAULT_NAMES
+    assert set(search.best_params_) == set(expected)
     assert tuple(search.best_estimator_.hidden_layer_sizes) == tuple(
         search.best_params_["hidden_layer_sizes"]
     )

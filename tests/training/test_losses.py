@@ -44,10 +44,32 @@ def test_regression_losses_per_sample(name, params, manual):
 
 def test_cross_entropy_with_label_smoothing():
     logits, target = torch.randn(5, 3), torch.tensor([0, 2, 1, 1, 0])
-    spec = classification_loss("log_loss", {"label_smoothing": 0.1}, multilabel=False, n_classes=3)
+    spec = classification_loss("log_loss", {}, label_smoothing=0.1, multilabel=False, n_classes=3)
     smooth = torch.full((5, 3), 0.1 / 3) + 0.9 * F.one_hot(target, 3)
     manual = -(smooth * torch.log_softmax(logits, 1)).sum(1)
     torch.testing.assert_close(spec.function(logits, target), manual)
+    torch.testing.assert_close(spec.mean_function(logits, target), manual.mean())
+
+
+@pytest.mark.parametrize(
+    ("loss", "multilabel", "shape"),
+    [("binary_cross_entropy", False, (6, 1)), ("log_loss", True, (6, 3))],
+)
+def test_label_smoothing_pulls_sigmoid_targets_towards_one_half(loss, multilabel, shape):
+    logits = torch.randn(*shape)
+    target = (torch.rand(shape) > 0.5).float()
+    spec = classification_loss(
+        loss, {}, label_smoothing=0.2, multilabel=multilabel, n_classes=shape[1] + (not multilabel)
+    )
+    smooth = target * 0.8 + 0.1
+    manual = F.binary_cross_entropy_with_logits(logits, smooth, reduction="none").mean(1)
+    y_true = target if multilabel else target[:, 0]
+    torch.testing.assert_close(spec.function(logits, y_true), manual)
+
+
+def test_label_smoothing_in_loss_params_points_to_the_estimator_parameter():
+    with pytest.raises(ValueError, match=r"NeuralClassifier\(label_smoothing=\.\.\.\)"):
+        classification_loss("log_loss", {"label_smoothing": 0.1}, multilabel=False, n_classes=3)
 
 
 def test_binary_cross_entropy_single_logit():

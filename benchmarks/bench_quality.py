@@ -83,6 +83,7 @@ from torch import nn
 
 import skneural
 from skneural import NeuralClassifier, NeuralRegressor
+from skneural.training import auto_batch_size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 QUICK_ROWS, QUICK_FOLDS = 400, 2
@@ -110,11 +111,11 @@ class LazyMLP(nn.Module):
     """Linear+ReLU hidden layers and a linear head; the input width is
     inferred at the first batch (it depends on the one-hot encoding)."""
 
-    def __init__(self, n_outputs=1, hidden_layer_sizes=(128, 128)):
+    def __init__(self, n_outputs=1, hidden_layer_sizes=(128, 128), dropout=0.0):
         super().__init__()
         layers = []
         for width in hidden_layer_sizes:
-            layers += [nn.LazyLinear(width), nn.ReLU()]
+            layers += [nn.LazyLinear(width), nn.ReLU(), nn.Dropout(dropout)]
         self.body = nn.Sequential(*layers, nn.LazyLinear(n_outputs))
 
     def forward(self, X):
@@ -150,16 +151,21 @@ def make_lightgbm(dataset: Dataset, seed: int):
 
 
 def make_skorch(dataset: Dataset, seed: int):
-    """skorch training skneural's default network with skneural's default recipe."""
+    """skorch training skneural's default network with skneural's default recipe
+    (not its temperature scaling, which changes probabilities, not labels)."""
     defaults = make_skneural(dataset, seed)
     torch.manual_seed(seed)
+    n_folds = default_n_folds(len(dataset.y))
+    n_train = int(len(dataset.y) * (n_folds - 1) / n_folds * (1 - defaults.validation_fraction))
+    assert defaults.batch_size == "auto", "update the skorch recipe with skneural's defaults"
     common = dict(
         module=LazyMLP,
         module__hidden_layer_sizes=tuple(defaults.hidden_layer_sizes),
+        module__dropout=defaults.dropout,
         optimizer=torch.optim.AdamW,
         optimizer__weight_decay=defaults.weight_decay,
         lr=defaults.lr,
-        batch_size=defaults.batch_size,
+        batch_size=auto_batch_size(n_train),
         max_epochs=defaults.max_epochs,
         iterator_train__shuffle=True,
         train_split=ValidSplit(
@@ -180,6 +186,7 @@ def make_skorch(dataset: Dataset, seed: int):
     if dataset.is_classification:
         net = skorch.NeuralNetClassifier(
             criterion=nn.CrossEntropyLoss,
+            criterion__label_smoothing=defaults.label_smoothing,
             module__n_outputs=int(dataset.y.max()) + 1,
             **common,
         )

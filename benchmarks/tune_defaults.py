@@ -119,6 +119,11 @@ def _size_dependent_batch(dataset, n_train):
     return {"batch_size": int(np.clip(2 ** int(np.log2(max(n_train, 2) / 16)), 32, 256))}
 
 
+def _rows_dependent_batch(dataset, n_train):
+    """About 64 steps per epoch on large data: a power of two in [128, 1024]."""
+    return {"batch_size": int(np.clip(2 ** round(np.log2(max(n_train, 2) / 64)), 128, 1024))}
+
+
 def _needs_tabular(dataset):
     return bool(dataset.categorical_columns) or bool(dataset.X.isna().to_numpy().any())
 
@@ -151,6 +156,8 @@ CANDIDATES = {
     "bs256": Candidate({"batch_size": 256}),
     "bs_auto": Candidate(_size_dependent_batch, description="batch from the training size"),
     "patience20": Candidate({"n_iter_no_change": 20, "max_epochs": 200}),
+    "patience10": Candidate({"n_iter_no_change": 10}),
+    "bs_rows": Candidate(_rows_dependent_batch, description="~64 steps per epoch, 128 to 1024"),
     "val0.2": Candidate({"validation_fraction": 0.2}),
     "one_cycle": Candidate(
         {"callbacks": [LRScheduler("one_cycle", step_every="batch")], "early_stopping": False},

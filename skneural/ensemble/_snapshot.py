@@ -136,6 +136,10 @@ class SnapshotEnsembleClassifier(ClassifierMixin, _AveragingClassifierMixin, _Ba
     One network is trained with a cosine learning rate that restarts every
     ``cycle_epochs`` epochs; the weights at the end of each cycle are a
     member, and :meth:`predict_proba` averages the members' probabilities.
+    Every member divides its logits by the temperature fitted on the
+    validation rows for the last snapshot (the network as training ended;
+    each cycle ends at the same low learning rate, so the members are
+    similarly confident).
 
     {parameters}
 

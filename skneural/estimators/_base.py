@@ -22,7 +22,14 @@ from ..callbacks._sklearn_tasks import SklearnEpochTasks
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
 from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
-from ..training import OPTIMIZERS, TensorData, Trainer, build_optimizer, forward_in_chunks
+from ..training import (
+    OPTIMIZERS,
+    TensorData,
+    Trainer,
+    auto_batch_size,
+    build_optimizer,
+    forward_in_chunks,
+)
 from ..training._device import loadable_device, resolve_device
 from ..training._interrupt import interrupt_should_propagate
 from ..training._regularization import make_weight_penalty
@@ -82,7 +89,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "early_stopping": ["boolean"],
@@ -115,7 +122,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         weight_decay=0.1,
         alpha=0.0,
         l1_ratio=0.0,
-        batch_size=128,
+        batch_size="auto",
         max_epochs=200,
         shuffle=True,
         early_stopping=True,
@@ -438,7 +445,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 loss_spec,
                 self._optimizer,
                 device=device,
-                batch_size=self.batch_size,
+                batch_size=(
+                    auto_batch_size(len(train)) if self.batch_size == "auto" else self.batch_size
+                ),
                 shuffle=self.shuffle,
                 generator=generator,
                 callbacks=callbacks,

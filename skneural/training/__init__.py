@@ -4,7 +4,7 @@ from ._history import History
 from ._inference import forward_in_chunks
 from ._losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, LossSpec, reduce_batch_loss
 from ._optim import OPTIMIZERS, build_optimizer
-from ._trainer import TensorData, Trainer, batch_bounds
+from ._trainer import TensorData, Trainer, auto_batch_size, batch_bounds
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
@@ -14,6 +14,7 @@ __all__ = [
     "REGRESSION_LOSSES",
     "TensorData",
     "Trainer",
+    "auto_batch_size",
     "batch_bounds",
     "build_optimizer",
     "forward_in_chunks",

@@ -176,3 +176,20 @@ def test_diverging_training_stops_with_a_warning(regression_data):
     with pytest.warns(RuntimeWarning, match="training loss became"):
         reg.fit(X * 1e3, y)
     assert reg.n_iter_ < 20
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "expected"), [(200, 128), (12_000, 128), (14_000, 256), (30_000, 512)]
+)
+def test_auto_batch_size_grows_with_the_training_rows(n_rows, expected):
+    class RecordBatchSize(Callback):
+        def on_train_begin(self, trainer, **kwargs):
+            self.batch_size_ = trainer.batch_size
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(n_rows, 2)).astype(np.float32), rng.normal(size=n_rows)
+    reg = NeuralRegressor(callbacks=[RecordBatchSize()], hidden_layer_sizes=(4,), max_epochs=1)
+    reg.fit(X, y)  # 90% of the rows train: 12,000 -> 10,800, 14,000 -> 12,600
+    assert reg.callbacks_[0].batch_size_ == expected
+    reg.set_params(batch_size=64).fit(X, y)
+    assert reg.callbacks_[0].batch_size_ == 64

@@ -1,0 +1,56 @@
+"""The optimizer factory: names, classes, fused Adam/AdamW."""
+
+import pytest
+import torch
+from torch import nn
+
+from skneural.training import build_optimizer
+
+
+def _build(optimizer, optimizer_params=None, dtype=torch.float32):
+    module = nn.Linear(3, 2).to(dtype)
+    return build_optimizer(
+        optimizer,
+        module.parameters(),
+        lr=1e-3,
+        weight_decay=0.0,
+        optimizer_params=optimizer_params or {},
+    )
+
+
+@pytest.mark.parametrize("name", ["adam", "adamw"])
+def test_adam_variants_run_fused_by_default(name):
+    assert _build(name).defaults["fused"] is True
+
+
+@pytest.mark.parametrize("params", [{"foreach": True}, {"fused": False}])
+def test_an_explicit_implementation_choice_is_kept(params):
+    defaults = _build("adamw", params).defaults
+    assert defaults["fused"] is (False if "fused" in params else None)
+
+
+def test_other_optimizers_are_not_fused():
+    assert not _build("sgd").defaults.get("fused")
+
+
+def test_fused_step_matches_the_loop_step():
+    torch.manual_seed(0)
+    data, target = torch.randn(16, 3), torch.randn(16, 2)
+    results = []
+    for params in [{}, {"foreach": False}]:
+        torch.manual_seed(1)
+        module = nn.Linear(3, 2)
+        optimizer = build_optimizer(
+            "adamw", module.parameters(), lr=1e-2, weight_decay=0.1, optimizer_params=params
+        )
+        for _ in range(5):
+            optimizer.zero_grad()
+            nn.functional.mse_loss(module(data), target).backward()
+            optimizer.step()
+        results.append(module.weight.detach().clone())
+    torch.testing.assert_close(results[0], results[1])
+
+
+def test_bad_arguments_name_the_optimizer():
+    with pytest.raises(TypeError, match="Could not build optimizer AdamW"):
+        _build("adamw", {"nonsense": 1})

@@ -18,14 +18,16 @@ from sklearn.preprocessing import StandardScaler
 from skneural import NeuralClassifier
 
 CANDIDATES = [
-    {"net__alpha": [0.0]},  # no extra regularisation (early stopping only)
-    {"net__alpha": [1e-3, 1e-2], "net__l1_ratio": [0.0]},  # L2
-    {"net__alpha": [1e-3], "net__l1_ratio": [1.0]},  # L1
-    {"net__dropout": [0.2, 0.5]},
+    {"net__alpha": [0.0]},  # the defaults: dropout, label smoothing, weight decay 0.1
+    # early stopping alone
+    {"net__dropout": [0.0], "net__label_smoothing": [0.0], "net__weight_decay": [0.0]},
+    {"net__alpha": [1e-3, 1e-2], "net__l1_ratio": [0.0]},  # defaults + L2
+    {"net__alpha": [1e-3], "net__l1_ratio": [1.0]},  # defaults + L1
+    {"net__dropout": [0.3, 0.5]},
     {"net__batch_norm": [True]},
     {"net__module_params": [{"layer_norm": True}]},
     {"net__weight_decay": [1e-2]},
-    {"net__label_smoothing": [0.1]},
+    {"net__label_smoothing": [0.0, 0.2]},
 ]
 
 

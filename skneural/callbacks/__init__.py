@@ -10,6 +10,7 @@ from ._mlflow import MLflowLogger
 from ._monitor import MonitorCallback
 from ._progress_bar import ProgressBar
 from ._tensorboard import TensorBoardLogger
+from ._weight_averaging import WeightAveraging
 
 __all__ = [
     "Callback",
@@ -22,4 +23,5 @@ __all__ = [
     "MonitorCallback",
     "ProgressBar",
     "TensorBoardLogger",
+    "WeightAveraging",
 ]

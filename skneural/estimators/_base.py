@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from ..callbacks import Callback, EarlyStopping
+from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks
 from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
@@ -95,6 +95,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "weight_averaging": [Interval(Real, 0, None, closed="neither"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
         "random_state": ["random_state"],
@@ -129,6 +130,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         validation_fraction=0.1,
         n_iter_no_change=20,
         tol=1e-4,
+        weight_averaging=1.0,
         callbacks=None,
         random_state=None,
         device="cpu",
@@ -157,6 +159,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.weight_averaging = weight_averaging
         self.tol = tol
         self.callbacks = callbacks
         self.random_state = random_state
@@ -555,6 +558,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
             callbacks.append(SklearnEpochTasks(sklearn_task, self))
+        if self.weight_averaging is not None and not incremental:
+            callbacks.append(WeightAveraging(self.weight_averaging))
         if self.early_stopping and not incremental:
             callbacks.append(
                 EarlyStopping(

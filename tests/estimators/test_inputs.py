@@ -70,7 +70,8 @@ def test_multilabel_indicator_target():
     proba = clf.predict_proba(X)
     assert proba.shape == Y.shape
     assert clf.predict(X).shape == Y.shape
-    assert np.mean(clf.predict(X) == Y) > 0.8
+    majority = np.maximum(Y.mean(axis=0), 1 - Y.mean(axis=0)).mean()  # 0.56 here
+    assert np.mean(clf.predict(X) == Y) > majority + 0.2
 
 
 @pytest.mark.parametrize("loss", ["log_loss", "cross_entropy", "binary_cross_entropy"])

@@ -1,0 +1,83 @@
+"""Validate and keep an exponential moving average of the weights."""
+
+import torch
+
+from ._base import Callback
+
+
+class WeightAveraging(Callback):
+    """Replace the network by an exponential moving average of its weights.
+
+    After every optimizer step the average moves towards the current weights
+    by ``1 / (horizon_epochs * batches_per_epoch)``, so it spans about
+    ``horizon_epochs`` epochs. At the end of each epoch the averaged weights
+    take the network's place for validation, early stopping and checkpoints
+    (and are what a fit ends with); the next epoch trains on from the raw
+    weights. Averaging smooths out the noise of the last mini-batch steps;
+    in ``benchmarks/tune_defaults.py`` a one-epoch horizon lowered the error
+    on 7 of 11 tables and raised it on 2.
+
+    The estimators add one (``weight_averaging=1.0``) unless
+    ``weight_averaging=None``. Normalisation statistics (batch norm running
+    means) are not averaged; they follow the raw weights.
+
+    Parameters
+    ----------
+    horizon_epochs : float, default=1.0
+        Span of the average, in epochs.
+
+    Attributes
+    ----------
+    decay_ : float
+        Share of the old average kept at each step.
+    """
+
+    def __init__(self, horizon_epochs=1.0):
+        self.horizon_epochs = horizon_epochs
+
+    def on_train_begin(self, trainer, **kwargs):
+        if not self.horizon_epochs > 0:
+            raise ValueError(
+                f"WeightAveraging needs horizon_epochs > 0, got {self.horizon_epochs!r}."
+            )
+        self._parameters = list(trainer.module.parameters())
+        self._average = [p.detach().clone() for p in self._parameters]
+        self._raw = None
+        steps = max(trainer.batches_per_epoch, 1)
+        self.decay_ = max(0.0, 1.0 - 1.0 / (self.horizon_epochs * steps))
+        self._last_batch = steps - 1
+
+    def on_epoch_begin(self, trainer, epoch, **kwargs):
+        if self._raw is not None:
+            self._swap_in(self._raw)
+            self._raw = None
+
+    def on_batch_end(self, trainer, batch, **kwargs):
+        with torch.no_grad():
+            torch._foreach_lerp_(self._average, self._parameters, 1.0 - self.decay_)
+        if batch == self._last_batch:
+            self._raw = [p.detach().clone() for p in self._parameters]
+            self._swap_in(self._average)
+
+    def on_train_end(self, trainer, **kwargs):
+        # Nothing of the network stays in the fitted estimator's callbacks_.
+        self._parameters = self._average = self._raw = None
+
+    def _swap_in(self, values):
+        with torch.no_grad():
+            torch._foreach_copy_(self._parameters, values)
+
+    def state_dict(self) -> dict:
+        """The running average and, between epochs, the raw weights."""
+        return {"average": list(self._average), "raw": self._raw}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from a :meth:`state_dict` (after ``on_train_begin``)."""
+        self._swap_values(self._average, state["average"])
+        self._raw = None if state["raw"] is None else [t.clone() for t in state["raw"]]
+
+    @staticmethod
+    def _swap_values(targets, sources):
+        with torch.no_grad():
+            for target, source in zip(targets, sources, strict=True):
+                target.copy_(source)

@@ -64,7 +64,9 @@ class _BaseSnapshotEnsemble(BaseEstimator):
         )
         _set_random_states(net, self.random_state)
         net.fit(X, y, sample_weight=sample_weight)
-        states = net.callbacks_[-1].take_snapshots()
+        # The fit works on a copy of ``snapshot``: read the fitted one.
+        (fitted,) = [cb for cb in net.callbacks_ if isinstance(cb, SnapshotCallback)]
+        states = fitted.take_snapshots()
         if not states:
             raise RuntimeError(
                 f"Training stopped after {net.n_iter_} epochs, before the first cycle of "

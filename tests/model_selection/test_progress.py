@@ -55,7 +55,7 @@ def test_search_callbacks_reach_the_epochs_of_every_fit(small_classification):
     assert sorted({task[2].task_id for task in epochs}) == [0, 1, 2, 3]
     assert all(task[3].shape == (3,) for task in epochs)
     # the bridge is not part of the fitted configuration
-    assert [type(cb).__name__ for cb in search.best_estimator_.callbacks_] == []
+    assert [type(cb).__name__ for cb in search.best_estimator_.callbacks_] == ["WeightAveraging"]
 
 
 def test_a_callback_can_stop_training_after_an_epoch(small_classification):

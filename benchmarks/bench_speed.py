@@ -199,7 +199,8 @@ def run_reference(config, data, batch_size, epochs, seed):
 
 def run_skneural(config, data, batch_size, epochs, seed):
     """NeuralClassifier doing the reference's work: Adam without weight decay,
-    no dropout or label smoothing, no validation split, no early stopping.
+    no dropout, label smoothing or weight averaging, no validation split, no
+    early stopping.
     Its Adam takes skneural's default fused step (the reference keeps torch's
     default step, as a hand-written loop would)."""
     model = NeuralClassifier(
@@ -208,6 +209,7 @@ def run_skneural(config, data, batch_size, epochs, seed):
         activation="relu",
         dropout=0.0,
         label_smoothing=0.0,
+        weight_averaging=None,
         optimizer="adam",
         lr=config.lr,
         weight_decay=0.0,

@@ -151,8 +151,8 @@ def make_lightgbm(dataset: Dataset, seed: int):
 
 
 def make_skorch(dataset: Dataset, seed: int):
-    """skorch training skneural's default network with skneural's default recipe
-    (not its temperature scaling, which changes probabilities, not labels)."""
+    """skorch training skneural's default network with skneural's default recipe,
+    except weight averaging and temperature scaling (skorch has neither built in)."""
     defaults = make_skneural(dataset, seed)
     torch.manual_seed(seed)
     n_folds = default_n_folds(len(dataset.y))

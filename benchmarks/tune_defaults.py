@@ -51,16 +51,20 @@ tables, then the pick on the full tables (``--max-rows 0``)::
     python benchmarks/tune_defaults.py --max-rows 0 --candidates baseline \
         onehot32+wd1e-1+patience20 --output full.csv
 
-A second round (label smoothing with temperature scaling, dropout) led to
-``label_smoothing=0.1`` for classifiers and ``dropout=0.1`` for both tasks.
-Against the current defaults, the same comparison reads::
+A second round led to ``label_smoothing=0.1`` (with temperature scaling) for
+classifiers, ``dropout=0.1``, ``batch_size="auto"`` (candidate ``bs_rows``)
+and ``weight_averaging=1.0`` for both tasks. Against the current defaults,
+the same comparisons read::
 
     CLF="Males wine digits breast_cancer Hdma Benefits Participation"
     REG="diabetes SLID diamonds Vocab Computers Housing MedExp"
     python benchmarks/tune_defaults.py --datasets $CLF --repeats 2 --candidates baseline \
-        no_dropout no_smooth no_smooth+no_dropout no_smooth+no_dropout+no_temp lr2e-3 silu
+        no_dropout no_smooth no_smooth+no_dropout no_smooth+no_dropout+no_temp no_avg \
+        avg3 lr2e-3 silu plateau
     python benchmarks/tune_defaults.py --datasets $REG --repeats 2 --candidates baseline \
-        no_dropout lr3e-4 bs64 silu
+        no_dropout no_avg avg3 lr3e-4 bs64 silu plateau
+    python benchmarks/tune_defaults.py --datasets diamonds Vocab Computers --max-rows 0 \
+        --candidates baseline bs128 patience10
 """
 
 import argparse
@@ -158,6 +162,7 @@ CANDIDATES = {
     "patience20": Candidate({"n_iter_no_change": 20, "max_epochs": 200}),
     "patience10": Candidate({"n_iter_no_change": 10}),
     "bs_rows": Candidate(_rows_dependent_batch, description="~64 steps per epoch, 128 to 1024"),
+    "bs128": Candidate({"batch_size": 128}),
     "val0.2": Candidate({"validation_fraction": 0.2}),
     "one_cycle": Candidate(
         {"callbacks": [LRScheduler("one_cycle", step_every="batch")], "early_stopping": False},
@@ -186,6 +191,8 @@ CANDIDATES = {
     "dropout0.1": Candidate({"dropout": 0.1}),
     "dropout0.2": Candidate({"dropout": 0.2}),
     "no_dropout": Candidate({"dropout": 0.0}),
+    "no_avg": Candidate({"weight_averaging": None}),
+    "avg3": Candidate({"weight_averaging": 3.0}),
     "no_smooth": Candidate({"label_smoothing": 0.0}, task="classification"),
     "smooth0.1": Candidate({"label_smoothing": 0.1}, task="classification"),
     "smooth0.2": Candidate({"label_smoothing": 0.2}, task="classification"),

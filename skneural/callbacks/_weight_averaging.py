@@ -64,8 +64,7 @@ class WeightAveraging(Callback):
         self._parameters = self._average = self._raw = None
 
     def _swap_in(self, values):
-        with torch.no_grad():
-            torch._foreach_copy_(self._parameters, values)
+        _copy(self._parameters, values)
 
     def state_dict(self) -> dict:
         """The running average and, between epochs, the raw weights."""
@@ -73,11 +72,16 @@ class WeightAveraging(Callback):
 
     def load_state_dict(self, state: dict) -> None:
         """Continue from a :meth:`state_dict` (after ``on_train_begin``)."""
-        self._swap_values(self._average, state["average"])
-        self._raw = None if state["raw"] is None else [t.clone() for t in state["raw"]]
+        if len(state["average"]) != len(self._average):
+            raise ValueError("The WeightAveraging state does not match this network.")
+        _copy(self._average, state["average"])
+        if state["raw"] is None:
+            self._raw = None
+        else:  # on the network's device, whatever the checkpoint was mapped to
+            pairs = zip(state["raw"], self._parameters, strict=True)
+            self._raw = [t.to(p.device, copy=True) for t, p in pairs]
 
-    @staticmethod
-    def _swap_values(targets, sources):
-        with torch.no_grad():
-            for target, source in zip(targets, sources, strict=True):
-                target.copy_(source)
+
+def _copy(targets, sources):
+    with torch.no_grad():
+        torch._foreach_copy_(targets, sources)

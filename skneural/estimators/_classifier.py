@@ -45,8 +45,9 @@ default="log_loss"
         ``temperature_scaling`` to keep the probabilities calibrated.
     temperature_scaling : bool, default=True
         After training, fit one temperature on the validation rows (the
-        ``validation_fraction`` split) that minimises their log-loss, and
-        divide the network's logits by it in :meth:`predict_proba`. Predicted
+        ``validation_fraction`` split) by their log-loss, with a prior that
+        keeps it near 1 when they are few, and divide the network's logits
+        by it in :meth:`predict_proba`. Predicted
         labels do not change; probabilities become calibrated. Without
         validation rows (``validation_fraction=0`` or :meth:`partial_fit`)
         the temperature is 1.

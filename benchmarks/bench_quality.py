@@ -41,6 +41,11 @@ skneural rather than an installed copy)::
     python benchmarks/bench_quality.py
     python benchmarks/bench_quality.py --quick --datasets wine diabetes
     python benchmarks/bench_quality.py --models skneural hgb --datasets SLID Males
+    python benchmarks/bench_quality.py --seeds 3 --datasets wine Males  # seed noise
+
+With ``--seeds N`` each model is fitted with N seeds on every fold and the
+metrics average over folds and seeds, which separates a real difference from
+the luck of one seed on small tables.
 
 The summary and the per-fold results are written as CSV files (by default
 ``benchmarks/results/bench_quality.csv`` and ``..._raw.csv``).
@@ -209,15 +214,26 @@ MODELS = {
 
 
 # ----------------------------------------------------------------- protocol
-def run_dataset(dataset: Dataset, models, n_folds: int, seed: int) -> list[dict]:
-    """Every model on every fold; the model order rotates between folds so
-    load from other processes hits them alike. One row per (fold, model)."""
+def run_dataset(dataset: Dataset, models, n_folds: int, seed: int, n_seeds: int = 1) -> list[dict]:
+    """Every model on every fold, ``n_seeds`` model seeds each; the model order
+    rotates between folds so load from other processes hits them alike. One row
+    per (fold, model seed, model)."""
     rows = []
     for fold, (train, test) in enumerate(make_folds(dataset, n_folds, seed)):
         order = models[fold % len(models) :] + models[: fold % len(models)]
-        for name in order:
-            result = fit_and_score(MODELS[name], dataset, train, test, seed + fold)
-            rows.append({"dataset": dataset.name, "model": name, "fold": fold, **result})
+        for repeat in range(n_seeds):
+            for name in order:
+                model_seed = seed + fold + 1000 * repeat
+                result = fit_and_score(MODELS[name], dataset, train, test, model_seed)
+                rows.append(
+                    {
+                        "dataset": dataset.name,
+                        "model": name,
+                        "fold": fold,
+                        "repeat": repeat,
+                        **result,
+                    }
+                )
     return rows
 
 
@@ -241,6 +257,7 @@ def summarize(dataset: Dataset, rows: list[dict], n_folds: int) -> list[dict]:
             "n_rows": len(dataset.y),
             "n_columns": dataset.X.shape[1],
             "n_folds": n_folds,
+            "n_seeds": len({r["repeat"] for r in mine}),
             "model": name,
         }
         for metric in metrics:
@@ -262,7 +279,9 @@ def format_dataset(dataset: Dataset, summary: list[dict]) -> str:
     first = summary[0]
     lines = [
         f"\n{dataset.name}: {dataset.task}, {first['n_rows']} rows x {first['n_columns']} "
-        f"columns, {first['n_folds']} folds" + (f" ({dataset.note})" if dataset.note else "")
+        f"columns, {first['n_folds']} folds"
+        + (f" x {first['n_seeds']} model seeds" if first["n_seeds"] > 1 else "")
+        + (f" ({dataset.note})" if dataset.note else "")
     ]
     if dataset.is_classification:
         header = f"{'model':<13}{'accuracy':>9}{'+-':>7}{'log_loss':>10}"
@@ -387,16 +406,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--folds", type=int, help="default 5, or 3 above 20,000 rows")
     parser.add_argument("--seed", type=int, default=0, help="folds and model seeds")
     parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="model seeds per fold (metrics average over folds and seeds; 1 by default)",
+    )
+    parser.add_argument(
         "--output", type=Path, help="summary CSV (default benchmarks/results/bench_quality.csv)"
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.max_rows = min(args.max_rows or QUICK_ROWS, QUICK_ROWS)
         args.folds = args.folds or QUICK_FOLDS
-    if (args.max_rows is not None and args.max_rows < 10) or (
-        args.folds is not None and args.folds < 2
+    if (
+        (args.max_rows is not None and args.max_rows < 10)
+        or (args.folds is not None and args.folds < 2)
+        or args.seeds < 1
     ):
-        parser.error("--max-rows must be at least 10 and --folds at least 2.")
+        parser.error("--max-rows must be at least 10, --folds at least 2, --seeds at least 1.")
     return args
 
 
@@ -419,7 +446,7 @@ def main(argv=None) -> int:
         for name in args.datasets:
             dataset = subsample(load_dataset(name), args.max_rows, args.seed)
             n_folds = args.folds or default_n_folds(len(dataset.y))
-            rows = run_dataset(dataset, args.models, n_folds, args.seed)
+            rows = run_dataset(dataset, args.models, n_folds, args.seed, args.seeds)
             dataset_summary = summarize(dataset, rows, n_folds)
             print(format_dataset(dataset, dataset_summary), flush=True)
             all_rows += rows

@@ -38,3 +38,31 @@ def test_quick_run_scores_every_model_on_each_dataset_with_verdicts(tmp_path):
     assert len(raw) == 2 * len(MODELS) * 2  # datasets x models x folds
     for verdict in ("1. skneural beats", "2. within 1 accuracy point", "3. fit time at most"):
         assert verdict in result.stdout
+
+
+def test_several_model_seeds_per_fold(tmp_path):
+    output = tmp_path / "seeds.csv"
+    result = run_script(
+        "benchmarks/bench_quality.py",
+        "--quick",
+        "--datasets",
+        "diabetes",
+        "--models",
+        "skneural",
+        "hgb",
+        "--seeds",
+        "2",
+        "--output",
+        str(output),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 folds x 2 model seeds" in result.stdout
+    raw = read_csv(tmp_path / "seeds_raw.csv")
+    assert sorted((row["fold"], row["repeat"]) for row in raw if row["model"] == "hgb") == [
+        ("0", "0"),
+        ("0", "1"),
+        ("1", "0"),
+        ("1", "1"),
+    ]
+    skneural = [float(row["rmse"]) for row in raw if row["model"] == "skneural"]
+    assert len(set(skneural)) == 4  # another seed, another network

@@ -161,6 +161,7 @@ CANDIDATES = {
     "bs_auto": Candidate(_size_dependent_batch, description="batch from the training size"),
     "patience20": Candidate({"n_iter_no_change": 20, "max_epochs": 200}),
     "patience10": Candidate({"n_iter_no_change": 10}),
+    "tol1e-3": Candidate({"tol": 1e-3}),
     "bs_rows": Candidate(_rows_dependent_batch, description="~64 steps per epoch, 128 to 1024"),
     "bs128": Candidate({"batch_size": 128}),
     "val0.2": Candidate({"validation_fraction": 0.2}),

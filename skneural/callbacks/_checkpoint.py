@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ..training._checkpoint_io import atomic_save, load_checkpoint
+from ._checkpoint_io import atomic_save, load_checkpoint
 from ._monitor import MonitorCallback
 
 LATEST = "latest.pt"

@@ -19,21 +19,18 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks
-from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
 from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
-from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
-from ..training import (
-    OPTIMIZERS,
-    TensorData,
-    Trainer,
-    auto_batch_size,
-    build_optimizer,
-    forward_in_chunks,
-)
+from ..data._split import validation_split
+from ..data._validation import check_finite, check_numeric_columns, to_float32_dense
+from ..nn._factory import BUILTIN_MODULES, build_module
+from ..nn._mlp import ACTIVATIONS
 from ..training._device import loadable_device, resolve_device
+from ..training._inference import forward_in_chunks
 from ..training._interrupt import interrupt_should_propagate
+from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
+from ..training._trainer import TensorData, Trainer, auto_batch_size
 from ..utils._params import close_names_hint
 from ..utils._sklearn_compat import (
     CallbackSupportMixin,

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV
 
 from skneural import NeuralClassifier
 from skneural.callbacks import Checkpoint
-from skneural.training._checkpoint_io import atomic_save, load_checkpoint
+from skneural.callbacks._checkpoint_io import atomic_save, load_checkpoint
 from tests.conftest import FAST
 
 WORKER = Path(__file__).with_name("checkpoint_worker.py")

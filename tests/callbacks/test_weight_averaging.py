@@ -9,7 +9,7 @@ from torch import nn
 
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.callbacks import WeightAveraging
-from skneural.data import validation_split
+from skneural.data._split import validation_split
 from tests.conftest import FAST
 
 

@@ -43,8 +43,10 @@ class LRScheduler(Callback):
           ``total_steps`` = the steps of this fit.
         - ``"reduce_on_plateau"``:
           :class:`~torch.optim.lr_scheduler.ReduceLROnPlateau` on ``monitor``,
-          ``mode`` from the metric's name (``"min"`` for losses and errors),
-          torch's ``factor=0.1, patience=10``. Epoch stepping only.
+          ``mode`` looked up from the metric (as ``mode="auto"`` of
+          :class:`~skneural.callbacks.MonitorCallback` does; give
+          ``params={"mode": ...}`` for a metric it does not know), torch's
+          ``factor=0.1, patience=10``. Epoch stepping only.
         - ``"linear_warmup"``: linear ramp from ``start_factor=0.1`` times the
           learning rate to the full rate over ``warmup_steps=5`` steps, then
           ``then="constant"`` or ``"cosine"`` (annealing to ``eta_min=0.0``

@@ -30,7 +30,8 @@ class OptunaPruningCallback(MonitorCallback):
         has no validation data.
     mode : {"auto", "min", "max"}, default="auto"
         Whether lower or higher values of ``monitor`` are better; ``"auto"``
-        reads it from the name.
+        looks the metric up as :class:`~skneural.callbacks.MonitorCallback`
+        does and raises for one it does not know.
 
     Attributes
     ----------

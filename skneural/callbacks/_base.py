@@ -2,6 +2,8 @@
 
 from sklearn.base import BaseEstimator
 
+from ..utils._sklearn_compat import validate_parameter_constraints
+
 
 class Callback(BaseEstimator):
     """Base class of every skneural callback.
@@ -44,9 +46,25 @@ class Callback(BaseEstimator):
     implements ``state_dict()`` and ``load_state_dict(state)`` (tensors and plain
     Python values only), so that :class:`~skneural.callbacks.Checkpoint` can
     save it and a resumed fit continues exactly where it stopped.
+
+    Settings are checked like a scikit-learn estimator's: a class attribute
+    ``_parameter_constraints`` maps each constructor parameter to its allowed
+    values (``Interval``, ``StrOptions``, types, ``None``, ... from
+    :mod:`sklearn.utils._param_validation`), and the estimator validates every
+    callback against it when ``fit`` starts, before any data is touched. What
+    the table cannot express (one setting that needs another) is checked in
+    ``on_train_begin``.
     """
 
     _runs_last = False
+    _parameter_constraints: dict = {}
+
+    def _validate_params(self) -> None:
+        """Check the settings against ``_parameter_constraints``; an
+        ``InvalidParameterError`` names the callback and the parameter."""
+        validate_parameter_constraints(
+            self._parameter_constraints, self.get_params(deep=False), type(self).__name__
+        )
 
     def on_train_begin(self, trainer, **kwargs):
         """Run once before the first epoch.

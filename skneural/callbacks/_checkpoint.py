@@ -1,7 +1,10 @@
 """Save the training state every epoch and resume an interrupted fit."""
 
+import os
+from numbers import Integral
 from pathlib import Path
 
+from ..utils._sklearn_compat import Interval
 from ._checkpoint_io import atomic_save, load_checkpoint
 from ._monitor import MonitorCallback
 
@@ -56,6 +59,14 @@ class Checkpoint(MonitorCallback):
     """
 
     _runs_last = True
+    _parameter_constraints: dict = {
+        **MonitorCallback._parameter_constraints,
+        "dirname": [str, os.PathLike],
+        "every": [Interval(Integral, 1, None, closed="left")],
+        "monitor": [str, None],
+        "resume": ["boolean", str, os.PathLike],
+        "load_best": ["boolean"],
+    }
 
     def __init__(
         self,
@@ -73,8 +84,6 @@ class Checkpoint(MonitorCallback):
         self.load_best = load_best
 
     def on_train_begin(self, trainer, **kwargs):
-        if not isinstance(self.every, int) or self.every < 1:
-            raise ValueError(f"every must be a positive integer, got {self.every!r}.")
         if self.load_best and self.monitor is None:
             raise ValueError("load_best=True needs a monitor to decide which epoch is best.")
         self.directory_ = Path(self.dirname) / trainer.run_id

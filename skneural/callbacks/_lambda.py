@@ -44,6 +44,8 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
     >>> reg = NeuralRegressor(max_epochs=3, callbacks=[record])
     """
 
+    _parameter_constraints: dict = {hook: [callable, None] for hook in _HOOKS}
+
     # The parameters share their names with the hook methods, so they cannot
     # be stored as attributes of the same name (that would replace the hooks):
     # they live in ``_functions`` and get_params/set_params expose them.
@@ -109,12 +111,6 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
             function(trainer, **kwargs)
 
     def on_train_begin(self, trainer, **kwargs):
-        for hook, function in self._functions.items():
-            if function is not None and not callable(function):
-                raise TypeError(
-                    f"LambdaCallback's {hook} must be callable or None, got "
-                    f"{type(function).__name__}: {function!r}."
-                )
         self._run("on_train_begin", trainer, kwargs)
 
     def on_epoch_begin(self, trainer, **kwargs):

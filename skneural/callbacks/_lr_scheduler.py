@@ -2,8 +2,9 @@
 
 import copy
 
+from ..utils._sklearn_compat import StrOptions
 from ._base import Callback
-from ._lr_schedules import build_schedule, is_plateau_policy
+from ._lr_schedules import PRESETS, build_schedule, is_plateau_policy
 from ._monitor import monitored_value, resolve_monitor
 
 # Key under which each optimizer parameter group remembers the learning rate
@@ -76,6 +77,13 @@ class LRScheduler(Callback):
     ... )
     """
 
+    _parameter_constraints: dict = {
+        "policy": [StrOptions(set(PRESETS)), type],
+        "step_every": [StrOptions({"epoch", "batch"})],
+        "params": [dict, None],
+        "monitor": [str],
+    }
+
     def __init__(self, policy, *, step_every="epoch", params=None, monitor="valid_loss"):
         self.policy = policy
         self.step_every = step_every
@@ -83,8 +91,6 @@ class LRScheduler(Callback):
         self.monitor = monitor
 
     def on_train_begin(self, trainer, **kwargs):
-        if self.step_every not in ("epoch", "batch"):
-            raise ValueError(f"step_every must be 'epoch' or 'batch', got {self.step_every!r}.")
         plateau = is_plateau_policy(self.policy)
         if plateau and self.step_every == "batch":
             raise ValueError(

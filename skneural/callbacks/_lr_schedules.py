@@ -92,11 +92,6 @@ def build_schedule(policy, optimizer, params: dict, *, total_steps: int, monitor
     torch.optim.lr_scheduler.LRScheduler
     """
     if isinstance(policy, str):
-        if policy not in PRESETS:
-            raise ValueError(
-                f"Unknown learning-rate schedule {policy!r}; valid presets are "
-                f"{sorted(PRESETS)}, or pass a torch.optim.lr_scheduler class."
-            )
         name, builder = repr(policy), PRESETS[policy]
     elif isinstance(policy, type) and issubclass(policy, lr_scheduler.LRScheduler):
         name = policy.__name__

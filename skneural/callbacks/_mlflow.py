@@ -46,6 +46,13 @@ class MLflowLogger(Callback):
     >>> clf = NeuralClassifier(callbacks=[MLflowLogger(experiment_name="breast_cancer")])
     """
 
+    _parameter_constraints: dict = {
+        "experiment_name": [str, None],
+        "run_name": [str, None],
+        "tracking_uri": [str, None],
+        "tags": [dict, None],
+    }
+
     def __init__(self, experiment_name=None, run_name=None, tracking_uri=None, tags=None):
         self.experiment_name = experiment_name
         self.run_name = run_name

@@ -2,9 +2,11 @@
 
 import math
 import warnings
+from numbers import Real
 
 from sklearn.metrics import get_scorer_names
 
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._base import Callback
 
 # The direction of every metric "auto" mode knows, by name without its
@@ -108,6 +110,12 @@ class MonitorCallback(Callback):
         Epoch (from 1) that produced it.
     """
 
+    _parameter_constraints: dict = {
+        "monitor": [str],
+        "mode": [StrOptions({"auto", "min", "max"})],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, monitor="valid_loss", mode="auto", min_delta=0.0):
         self.monitor = monitor
         self.mode = mode
@@ -115,8 +123,6 @@ class MonitorCallback(Callback):
 
     def _reset_monitor(self, monitor: str) -> None:
         """Start tracking ``monitor`` from scratch."""
-        if self.mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {self.mode!r}.")
         self.monitor_ = monitor
         if self.mode == "auto":
             self.mode_ = metric_direction(monitor, type(self).__name__)

@@ -35,6 +35,8 @@ class TensorBoardLogger(Callback):
     >>> clf = NeuralClassifier(callbacks=[TensorBoardLogger("runs/breast_cancer")])
     """
 
+    _parameter_constraints: dict = {"log_dir": [str, os.PathLike]}
+
     def __init__(self, log_dir="runs"):
         self.log_dir = log_dir
 

@@ -1,7 +1,10 @@
 """Validate and keep an exponential moving average of the weights."""
 
+from numbers import Real
+
 import torch
 
+from ..utils._sklearn_compat import Interval
 from ._base import Callback
 
 
@@ -32,14 +35,14 @@ class WeightAveraging(Callback):
         Share of the old average kept at each step.
     """
 
+    _parameter_constraints: dict = {
+        "horizon_epochs": [Interval(Real, 0, None, closed="neither")],
+    }
+
     def __init__(self, horizon_epochs=1.0):
         self.horizon_epochs = horizon_epochs
 
     def on_train_begin(self, trainer, **kwargs):
-        if not self.horizon_epochs > 0:
-            raise ValueError(
-                f"WeightAveraging needs horizon_epochs > 0, got {self.horizon_epochs!r}."
-            )
         self._parameters = list(trainer.module.parameters())
         self._average = [p.detach().clone() for p in self._parameters]
         self._raw = None

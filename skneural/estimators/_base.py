@@ -278,6 +278,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     "Every entry of callbacks must be a skneural.callbacks.Callback "
                     f"instance, got {type(callback).__name__}: {callback!r}."
                 )
+            callback._validate_params()
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise TypeError(
                 "module must be a built-in name, a torch.nn.Module subclass or a "

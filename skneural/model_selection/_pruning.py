@@ -3,6 +3,7 @@
 import copy
 
 from ..callbacks import MonitorCallback
+from ..utils._sklearn_compat import HasMethods
 
 
 class OptunaPruningCallback(MonitorCallback):
@@ -52,6 +53,11 @@ class OptunaPruningCallback(MonitorCallback):
     ...         raise optuna.TrialPruned()
     ...     return clf.score(X_valid, y_valid)
     """
+
+    _parameter_constraints: dict = {
+        **MonitorCallback._parameter_constraints,
+        "trial": [HasMethods(["report", "should_prune"])],
+    }
 
     def __init__(self, trial, monitor="valid_loss", mode="auto"):
         super().__init__(monitor=monitor, mode=mode)

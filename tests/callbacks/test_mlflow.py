@@ -65,8 +65,10 @@ def test_parallel_search_gives_every_fit_its_own_run(make_net, data, tracking_ur
 
 def test_run_is_ended_when_another_callback_fails(make_net, data, tracking_uri):
     logger = MLflowLogger(experiment_name="failing", tracking_uri=tracking_uri)
-    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
-        make_net(callbacks=[logger, LRScheduler("no_such_schedule")]).fit(*data)
+    with pytest.raises(ValueError, match="plateau schedule steps on a per-epoch metric"):
+        make_net(callbacks=[logger, LRScheduler("reduce_on_plateau", step_every="batch")]).fit(
+            *data
+        )
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     runs = client.search_runs([client.get_experiment_by_name("failing").experiment_id])
     assert [run.info.status for run in runs] == ["FINISHED"]

@@ -42,8 +42,10 @@ def test_non_callback_entries_are_rejected(make_net, data, entry):
 def test_early_stopping_ends_cleanly_when_training_never_began(make_net, data):
     # The estimator's own EarlyStopping comes after the failing callback, so its
     # on_train_begin never runs; its on_train_end must not hide the real error.
-    net = make_net(early_stopping=True, callbacks=[LRScheduler("no_such_schedule")])
-    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+    net = make_net(
+        early_stopping=True, callbacks=[LRScheduler("reduce_on_plateau", step_every="batch")]
+    )
+    with pytest.raises(ValueError, match="plateau schedule steps on a per-epoch metric"):
         net.fit(*data)
 
 

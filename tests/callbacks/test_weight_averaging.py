@@ -117,5 +117,10 @@ def test_estimators_add_it_except_for_partial_fit(classification_data):
 def test_a_horizon_that_is_not_positive_is_rejected(classification_data, value):
     with pytest.raises(InvalidParameterError, match="weight_averaging"):
         NeuralClassifier(**FAST, weight_averaging=value).fit(*classification_data)
-    with pytest.raises(ValueError, match="horizon_epochs > 0"):
-        WeightAveraging(value).on_train_begin(_Trainer(nn.Linear(1, 1), 1))
+    callback = WeightAveraging(value)
+    with pytest.raises(
+        InvalidParameterError, match="'horizon_epochs' parameter of WeightAveraging"
+    ):
+        NeuralClassifier(**FAST, weight_averaging=None, callbacks=[callback]).fit(
+            *classification_data
+        )

@@ -36,11 +36,23 @@ class Callback(BaseEstimator):
       clip or inspect gradients) and ``on_batch_end(trainer, batch, loss)``;
       batch hooks are only called when overridden, so the hot loop pays
       nothing otherwise
+    - ``on_validation_begin(trainer, epoch)``: the epoch's optimisation steps
+      are over (all of them, or fewer when a callback stopped the epoch); the
+      weights the network holds now are the ones validated, monitored,
+      checkpointed and, after the last epoch, kept. Runs every epoch, also
+      without validation data
+    - ``on_validation_end(trainer, epoch, logs)``: the validation metrics
+      (``valid_loss``, ...) are in ``logs`` when the fit has validation data
     - ``on_epoch_end(trainer, epoch, logs)``: ``logs`` is this epoch's history row;
       add entries to it to record your own metrics
+    - ``on_exception(trainer, exception)``: an exception (``KeyboardInterrupt``
+      included) escaped the loop or a hook; it propagates after this hook
     - ``on_train_end(trainer)``: always runs, also after an interruption or error,
       including one raised by another callback's ``on_train_begin``; release
       resources here, checking that they were created
+
+    Like the batch hooks, ``on_validation_begin``, ``on_validation_end`` and
+    ``on_exception`` are only called on callbacks that override them.
 
     A callback whose behaviour depends on what it saw in earlier epochs
     implements ``state_dict()`` and ``load_state_dict(state)`` (tensors and plain
@@ -132,6 +144,39 @@ class Callback(BaseEstimator):
             Arguments added in later versions; accept and ignore them.
         """
 
+    def on_validation_begin(self, trainer, epoch, **kwargs):
+        """Run after the epoch's last optimisation step, before validation.
+
+        Called every epoch, with or without validation data, also when a
+        callback ended the epoch early: the place to put in the weights to
+        evaluate (and keep, after the last epoch), e.g. averaged weights.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        epoch : int
+            The epoch whose training steps ended, counted from 1.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
+
+    def on_validation_end(self, trainer, epoch, logs, **kwargs):
+        """Run after the validation pass of each epoch.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        epoch : int
+            The epoch, counted from 1.
+        logs : dict
+            This epoch's history row so far: ``train_loss`` and, when the fit
+            has validation data, ``valid_loss`` and the validation metrics.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
+
     def on_epoch_end(self, trainer, epoch, logs, **kwargs):
         """Run after each epoch, once its metrics are in ``logs``.
 
@@ -144,6 +189,24 @@ class Callback(BaseEstimator):
         logs : dict
             This epoch's history row (``train_loss``, ``valid_loss``, ...);
             entries added here are recorded in the history.
+        **kwargs : dict
+            Arguments added in later versions; accept and ignore them.
+        """
+
+    def on_exception(self, trainer, exception, **kwargs):
+        """Run when an exception ends training, before it propagates.
+
+        Called for errors raised by the loop or by any hook (``on_train_begin``
+        included) and for ``KeyboardInterrupt``; ``on_train_end`` follows.
+        Record how training ended here (e.g. mark a logged run as failed);
+        do not raise.
+
+        Parameters
+        ----------
+        trainer : skneural.training.Trainer
+            The running training loop.
+        exception : BaseException
+            The exception that ended training.
         **kwargs : dict
             Arguments added in later versions; accept and ignore them.
         """

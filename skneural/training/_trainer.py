@@ -13,6 +13,8 @@ from ._inference import forward_in_chunks
 from ._regularization import penalized_weights
 
 _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
+# Hooks called only on the callbacks that override them (like the batch hooks).
+_SELECTIVE_HOOKS = ("on_validation_begin", "on_validation_end", "on_exception")
 STATE_FORMAT_VERSION = 1
 
 
@@ -144,15 +146,20 @@ class Trainer:
         for callback in self.callbacks:
             getattr(callback, hook)(self, **kwargs)
 
+    def _notify_overriding(self, hook, **kwargs):
+        for callback in self._overriding[hook]:
+            getattr(callback, hook)(self, **kwargs)
+
     def fit(self, train: TensorData, valid: TensorData | None = None, n_epochs: int = 1):
         """Train until ``self.max_epochs = epoch + n_epochs`` epochs are recorded.
 
         A callback that restores a checkpoint in ``on_train_begin`` brings back
         the history, so a resumed fit only runs the remaining epochs.
-        ``on_train_end`` runs even when an exception (``KeyboardInterrupt``
-        included) escapes, also from a callback's ``on_train_begin``, so
-        callbacks always clean up; ``on_train_end`` must therefore cope with an
-        ``on_train_begin`` that did not run or did not finish.
+        When an exception (``KeyboardInterrupt`` included) escapes the loop or
+        a hook, also a callback's ``on_train_begin``, callbacks are told with
+        ``on_exception`` before it propagates; ``on_train_end`` runs however
+        training ends, so callbacks always clean up, and must therefore cope
+        with an ``on_train_begin`` that did not run or did not finish.
 
         Returns
         -------
@@ -166,10 +173,16 @@ class Trainer:
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
+        self._overriding = {
+            hook: [cb for cb in self.callbacks if overrides(cb, hook)] for hook in _SELECTIVE_HOOKS
+        }
         try:
             self._notify("on_train_begin")
             while self.epoch < self.max_epochs and not self.should_stop:
                 self._run_epoch(train, valid)
+        except BaseException as exception:
+            self._notify_overriding("on_exception", exception=exception)
+            raise
         finally:
             self._notify("on_train_end")
         return self
@@ -179,8 +192,10 @@ class Trainer:
         self._notify("on_epoch_begin", epoch=epoch)
         started = time.perf_counter()
         logs = {"epoch": epoch, "train_loss": self._train_one_epoch(train)}
+        self._notify_overriding("on_validation_begin", epoch=epoch)
         if self.has_validation:
             logs.update(self._evaluate(valid))
+        self._notify_overriding("on_validation_end", epoch=epoch, logs=logs)
         logs["lr"] = self.optimizer.param_groups[0]["lr"]
         logs["duration"] = time.perf_counter() - started
         self.history.append(logs)

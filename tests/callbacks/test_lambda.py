@@ -10,7 +10,10 @@ HOOKS = [
     "on_batch_begin",
     "on_after_backward",
     "on_batch_end",
+    "on_validation_begin",
+    "on_validation_end",
     "on_epoch_end",
+    "on_exception",
     "on_train_end",
 ]
 
@@ -32,7 +35,10 @@ def test_every_hook_runs_its_function_with_the_hook_arguments(make_net, data):
         "on_batch_begin": 2 * n_batches,
         "on_after_backward": 2 * n_batches,
         "on_batch_end": 2 * n_batches,
+        "on_validation_begin": 2,
+        "on_validation_end": 2,
         "on_epoch_end": 2,
+        "on_exception": 0,
         "on_train_end": 1,
     }
     arguments = {hook: kwargs for hook, kwargs, _ in calls}
@@ -42,6 +48,8 @@ def test_every_hook_runs_its_function_with_the_hook_arguments(make_net, data):
         "on_batch_begin": ["batch"],
         "on_after_backward": ["batch"],
         "on_batch_end": ["batch", "loss"],
+        "on_validation_begin": ["epoch"],
+        "on_validation_end": ["epoch", "logs"],
         "on_epoch_end": ["epoch", "logs"],
         "on_train_end": [],
     }

@@ -29,6 +29,7 @@ def _run_epoch(callback, trainer, raw_values, epoch):
         with torch.no_grad():
             weight.fill_(value)
         callback.on_batch_end(trainer, batch=batch, loss=None)
+    callback.on_validation_begin(trainer, epoch=epoch)
 
 
 def test_the_network_holds_the_average_between_epochs_and_trains_on_raw_weights():

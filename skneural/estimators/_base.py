@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
-from ..callbacks._sklearn_tasks import SklearnEpochTasks
+from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
 from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
 from ..data._split import validation_split
 from ..data._validation import check_finite, check_numeric_columns, to_float32_dense
@@ -388,6 +388,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        n_epochs = 1 if incremental else self.max_epochs
+        # scikit-learn callbacks score on the data as the user passed it.
+        sklearn_task = self._sklearn_fit_task(n_epochs, X, y, sample_weight)
         continuing = (incremental or self.warm_start) and hasattr(self, "module_")
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
@@ -398,8 +401,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
         loss_spec = self._resolve_loss()
-        n_epochs = 1 if incremental else self.max_epochs
-        sklearn_task = self._sklearn_fit_task(n_epochs, X, y)
         if continuing:
             # A different seed per continuation, reproducible from random_state.
             torch_seed = (int(torch_seed) + self.n_iter_) % _SEED_HIGH
@@ -475,20 +476,19 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         # The user's order, built-in early stopping last, internal helpers left out.
         self.callbacks_ = [cb for cb in callbacks if not getattr(cb, "_transient", False)]
         if sklearn_task is not None:
-            sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
+            sklearn_task.end()
         return self
 
     def _calibrate(self, valid):
         """Post-training step on the validation rows (``None`` without them);
         the classifier fits its softmax temperature here."""
 
-    def _sklearn_fit_task(self, n_epochs, X, y):
+    def _sklearn_fit_task(self, n_epochs, X, y, sample_weight):
         """Open this fit's task for scikit-learn callbacks (``None`` without them)."""
         if not getattr(self, "_skl_callbacks", None):
             return None
-        task = self._init_callback_context(max_subtasks=n_epochs)
-        task.call_on_fit_task_begin(estimator=self, X=X, y=y)
-        return task
+        context = self._init_callback_context(max_subtasks=n_epochs)
+        return SklearnFitTask(context, self, X, y, sample_weight).begin()
 
     def _run_id(self, X, y, weights, epochs_done):
         """Hash of the estimator's configuration, its training state and the data.
@@ -555,7 +555,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
-            callbacks.append(SklearnEpochTasks(sklearn_task, self))
+            callbacks.append(SklearnEpochTasks(sklearn_task))
         if self.weight_averaging is not None and not incremental:
             callbacks.append(WeightAveraging(self.weight_averaging))
         if self.early_stopping and not incremental:

@@ -70,6 +70,25 @@ class Callback(BaseEstimator):
 
     _runs_last = False
     _parameter_constraints: dict = {}
+    # A callback that only observes (progress, logging) never changes what the
+    # network learns and holds no state: it is no part of the run identity
+    # (adding one still resumes a checkpointed fit) nor of checkpoints.
+    _observes_only = False
+    # Settings of a callback that never change the training (where files go,
+    # how often they are written): left out of the run identity.
+    _observer_params: tuple = ()
+
+    def _identity(self):
+        """How this callback shapes the training: its class and the settings
+        that matter, or ``None`` when it only observes (see
+        :func:`skneural.training._run_identity.describe`)."""
+        if self._observes_only:
+            return None
+        params = self.get_params(deep=False)
+        return {
+            "class": f"{type(self).__module__}.{type(self).__qualname__}",
+            "params": {k: v for k, v in params.items() if k not in self._observer_params},
+        }
 
     def _validate_params(self) -> None:
         """Check the settings against ``_parameter_constraints``; an

@@ -18,11 +18,21 @@ class Checkpoint(MonitorCallback):
     After every ``every`` epochs the full training state (network, optimizer,
     every callback's state such as early stopping's patience and a learning
     rate schedule, the random generators, the history) is written atomically
-    to ``<dirname>/<run_id>/latest.pt``. The ``run_id`` is a hash of the
-    estimator's class, parameters and training data, so parallel fits of a
-    search never share files, and fitting the same estimator on the same data
-    again finds its own checkpoint: with ``resume=True`` it continues from
-    there, bit-identically on CPU, and ``max_epochs`` still counts the total.
+    to ``<dirname>/<run_id>/latest.pt``. The ``run_id`` is a hash of what the
+    training depends on: the estimator's class and parameters, the seeds
+    drawn from ``random_state``, the training data. Settings that do not
+    change the training are left out: ``verbose``, observer callbacks
+    (progress bars, loggers) and this callback's ``dirname``, ``every``,
+    ``resume`` and ``load_best``. So parallel fits of a search never share
+    files, and fitting the same estimator on the same data again finds its
+    own checkpoint: with ``resume=True`` it continues from there,
+    bit-identically on CPU, and ``max_epochs`` still counts the total.
+
+    With ``random_state=None`` every fit draws new seeds and is a new run
+    (a new random model, never a resumption): to resume a killed fit, give
+    the estimator a fixed ``random_state``. A checkpoint is only ever resumed
+    by a fit of the same run; ``resume=<path>`` to another run's file is an
+    error that lists what differs.
 
     Parameters
     ----------
@@ -38,7 +48,9 @@ class Checkpoint(MonitorCallback):
     resume : bool or str or os.PathLike, default=True
         ``True`` continues from this fit's ``latest.pt`` when it exists;
         ``False`` always starts afresh (overwriting this fit's checkpoints); a
-        path resumes from that checkpoint file, which must exist.
+        path resumes from that checkpoint file, which must exist and belong
+        to this run (e.g. a ``latest.pt`` or ``best.pt`` of this directory
+        that was moved).
     load_best : bool, default=False
         At the end of training, load the weights of ``best.pt`` (needs
         ``monitor``).
@@ -59,6 +71,9 @@ class Checkpoint(MonitorCallback):
     """
 
     _runs_last = True
+    # Where and how often the state is written, and whether and where from to
+    # resume, never change the training: a fit resumes whatever they are.
+    _observer_params = ("dirname", "every", "resume", "load_best")
     _parameter_constraints: dict = {
         **MonitorCallback._parameter_constraints,
         "dirname": [str, os.PathLike],
@@ -92,7 +107,13 @@ class Checkpoint(MonitorCallback):
         self.resumed_from_ = None
         source = self._resume_source()
         if source is not None:
-            trainer.load_state_dict(load_checkpoint(source))
+            state = load_checkpoint(source)
+            try:
+                trainer.load_state_dict(state)
+            except ValueError as exc:
+                raise ValueError(
+                    f"Cannot resume from the checkpoint {str(source)!r}: {exc}"
+                ) from None
             self.resumed_from_ = source
 
     def _resume_source(self):

@@ -48,6 +48,7 @@ class MLflowLogger(Callback):
     >>> clf = NeuralClassifier(callbacks=[MLflowLogger(experiment_name="breast_cancer")])
     """
 
+    _observes_only = True
     _parameter_constraints: dict = {
         "experiment_name": [str, None],
         "run_name": [str, None],

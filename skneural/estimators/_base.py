@@ -29,6 +29,7 @@ from ..training._inference import forward_in_chunks
 from ..training._interrupt import interrupt_should_propagate
 from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
+from ..training._run_identity import describe
 from ..training._threads import torch_threads
 from ..training._trainer import TensorData, Trainer, auto_batch_size
 from ..utils._params import close_names_hint
@@ -456,7 +457,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
-                run_id=lambda: self._run_id(X, y, weights, epochs_done),
+                identity=lambda: self._run_identity(
+                    X, y, weights, epochs_done, (split_seed, torch_seed)
+                ),
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
             )
             try:
@@ -490,18 +493,25 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         context = self._init_callback_context(max_subtasks=n_epochs)
         return SklearnFitTask(context, self, X, y, sample_weight).begin()
 
-    def _run_id(self, X, y, weights, epochs_done):
-        """Hash of the estimator's configuration, its training state and the data.
+    def _run_identity(self, X, y, weights, epochs_done, seeds) -> dict:
+        """What this fit's training depends on, as plain values.
 
-        Two fits share it only when they would train identically, which is what
-        checkpoints need to keep parallel fits apart and to find a run to resume.
+        The parameters (``verbose`` and observer callbacks left out), the seeds
+        drawn from ``random_state`` (new ones every fit when it is ``None``),
+        the training data and the epochs trained before. Checkpoints resume
+        only a fit with the same identity (see
+        :mod:`skneural.training._run_identity`).
         """
-        params = {k: v for k, v in self.get_params(deep=False).items() if k != "verbose"}
-        key = (type(self).__name__, epochs_done, X, y, weights)
-        try:
-            return joblib.hash((params, *key))
-        except Exception:  # parameters that do not pickle (a lambda loss, ...)
-            return joblib.hash((repr(params), *key))
+        params = self.get_params(deep=False)
+        del params["verbose"]
+        params["callbacks"] = [cb for cb in self.callbacks or [] if cb._identity() is not None]
+        return {
+            "estimator": type(self).__name__,
+            "params": describe(params),
+            "seeds": [int(seed) for seed in seeds],
+            "data": joblib.hash((X, y, weights)),
+            "epochs_done": int(epochs_done),
+        }
 
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads

@@ -59,6 +59,8 @@ class OptunaPruningCallback(MonitorCallback):
         "trial": [HasMethods(["report", "should_prune"])],
     }
 
+    _observer_params = ("trial",)
+
     def __init__(self, trial, monitor="valid_loss", mode="auto"):
         super().__init__(monitor=monitor, mode=mode)
         self.trial = trial

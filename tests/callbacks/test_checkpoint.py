@@ -12,7 +12,7 @@ import torch
 from sklearn.model_selection import GridSearchCV
 
 from skneural import NeuralClassifier
-from skneural.callbacks import Checkpoint
+from skneural.callbacks import Callback, Checkpoint, ProgressBar, TensorBoardLogger
 from skneural.callbacks._checkpoint_io import atomic_save, load_checkpoint
 from tests.conftest import FAST
 
@@ -123,7 +123,7 @@ def test_checkpoint_from_another_model_is_rejected_untouched(tmp_path, classific
         callbacks=[Checkpoint(tmp_path / "other", resume=latest)],
         **{**FAST, "hidden_layer_sizes": (7,)},
     )
-    with pytest.raises(ValueError, match="does not match this model's network"):
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes=\[16\] there, \[7\] here"):
         other.fit(X, y)
     assert latest.read_bytes() == before
 
@@ -151,3 +151,98 @@ def test_resume_false_starts_afresh(tmp_path, classification_data):
     NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
     fresh = NeuralClassifier(callbacks=[Checkpoint(tmp_path, resume=False)], **params).fit(X, y)
     assert fresh.callbacks_[0].resumed_from_ is None
+
+
+class InterruptAt(Callback):
+    """Interrupts the fit after epoch ``InterruptAt.epoch`` when set (a class
+    attribute, so a killed fit and its resumption have the same settings)."""
+
+    epoch = None
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        if epoch == InterruptAt.epoch:
+            raise KeyboardInterrupt
+
+
+def _interrupted_then_resumed(tmp_path, data, first, second, **params):
+    """Fit ``first`` callbacks, interrupted after epoch 2, then ``second``."""
+    params = {**FAST, "early_stopping": False, "max_epochs": 4, **params}
+    InterruptAt.epoch = 2
+    try:
+        with pytest.warns(UserWarning, match="interrupted by the user after 2 epochs"):
+            NeuralClassifier(callbacks=[InterruptAt(), *first], **params).fit(*data)
+    finally:
+        InterruptAt.epoch = None
+    resumed = NeuralClassifier(callbacks=[InterruptAt(), *second], **params).fit(*data)
+    reference = NeuralClassifier(callbacks=[InterruptAt()], **params).fit(*data)
+    return resumed, reference
+
+
+def _harmless_changes(tmp_path):
+    """Settings a killed fit may be restarted with: none changes the training."""
+    return {
+        "progress_bar": ([Checkpoint(tmp_path)], [ProgressBar(), Checkpoint(tmp_path)]),
+        "path_or_str": ([Checkpoint(str(tmp_path))], [Checkpoint(Path(tmp_path))]),
+        "relative_dirname": ([Checkpoint(tmp_path)], [Checkpoint("ckpt")]),
+        "every": ([Checkpoint(tmp_path)], [Checkpoint(tmp_path, every=3, load_best=False)]),
+        "loggers": (
+            [TensorBoardLogger(tmp_path / "tb"), Checkpoint(tmp_path)],
+            [Checkpoint(tmp_path)],
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "change", ["progress_bar", "path_or_str", "relative_dirname", "every", "loggers"]
+)
+def test_harmless_changes_still_resume(tmp_path, classification_data, monkeypatch, change):
+    monkeypatch.chdir(tmp_path.parent)
+    tmp_path = tmp_path.parent / "ckpt" if change == "relative_dirname" else tmp_path
+    first, second = _harmless_changes(tmp_path.resolve())[change]
+    resumed, reference = _interrupted_then_resumed(tmp_path, classification_data, first, second)
+    (checkpoint,) = [cb for cb in resumed.callbacks_ if isinstance(cb, Checkpoint)]
+    assert checkpoint.resumed_from_ is not None
+    assert len(list(tmp_path.resolve().glob("*/latest.pt"))) == 1
+    X = classification_data[0]
+    np.testing.assert_array_equal(resumed.predict_proba(X), reference.predict_proba(X))
+
+
+def test_random_state_none_makes_every_fit_a_new_run(tmp_path, classification_data):
+    X, y = classification_data
+    params = {**FAST, "random_state": None, "early_stopping": False, "max_epochs": 3}
+    first = NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    second = NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(X, y)
+    assert second.callbacks_[0].resumed_from_ is None
+    assert second.callbacks_[0].directory_ != first.callbacks_[0].directory_
+    assert second.n_iter_ == 3
+    assert not np.allclose(second.predict_proba(X), first.predict_proba(X))
+
+
+def test_resume_from_another_runs_file_names_what_differs(tmp_path, classification_data):
+    X, y = classification_data
+    params = {**FAST, "early_stopping": False, "max_epochs": 2}
+    NeuralClassifier(callbacks=[Checkpoint(tmp_path / "a")], **params).fit(X, y)
+    (latest,) = (tmp_path / "a").glob("*/latest.pt")
+    before = latest.read_bytes()
+    # Same tensor shapes: only the settings differ.
+    other = NeuralClassifier(
+        callbacks=[Checkpoint(tmp_path / "b", resume=latest)],
+        **{**params, "lr": 3e-3, "activation": "tanh"},
+    )
+    with pytest.raises(ValueError) as error:
+        other.fit(X, y)
+    message = str(error.value)
+    assert str(latest) in message and "different training run" in message
+    assert 'activation="relu" there, "tanh" here' in message
+    assert "lr=0.01 there, 0.003 here" in message
+    with pytest.raises(ValueError, match="different training data"):
+        NeuralClassifier(callbacks=[Checkpoint(tmp_path / "c", resume=latest)], **params).fit(
+            X[:-5], y[:-5]
+        )
+    with pytest.raises(ValueError, match="random_state=None draws new ones for every fit"):
+        unseeded = {**params, "random_state": None}
+        NeuralClassifier(callbacks=[Checkpoint(tmp_path / "d")], **unseeded).fit(X, y)
+        (unseeded_latest,) = (tmp_path / "d").glob("*/latest.pt")
+        callback = Checkpoint(tmp_path / "e", resume=unseeded_latest)
+        NeuralClassifier(callbacks=[callback], **unseeded).fit(X, y)
+    assert latest.read_bytes() == before

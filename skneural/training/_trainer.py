@@ -16,7 +16,6 @@ from ._run_identity import identity_differences, run_id
 _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
 # Hooks called only on the callbacks that override them (like the batch hooks).
 _SELECTIVE_HOOKS = ("on_validation_begin", "on_validation_end", "on_exception")
-STATE_FORMAT_VERSION = 1
 
 
 @dataclass
@@ -228,7 +227,6 @@ class Trainer:
         if self.device.type == "cuda":
             rng["cuda"] = torch.cuda.get_rng_state(self.device)
         return {
-            "format_version": STATE_FORMAT_VERSION,
             "run_id": self.run_id,
             "identity": self.identity,
             "should_stop": self.should_stop,
@@ -259,11 +257,6 @@ class Trainer:
         written by a fit with other parameters, seeds or data is refused
         with the differences listed.
         """
-        if state.get("format_version") != STATE_FORMAT_VERSION:
-            raise ValueError(
-                f"Unsupported checkpoint format {state.get('format_version')!r}; "
-                f"expected {STATE_FORMAT_VERSION}."
-            )
         if state.get("run_id") != self.run_id:
             differences = identity_differences(state.get("identity"), self.identity)
             raise ValueError(

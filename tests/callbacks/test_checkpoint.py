@@ -2,6 +2,7 @@
 
 import os
 import signal
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -86,7 +87,7 @@ def test_best_checkpoint_and_load_best(tmp_path, classification_data):
 
 def test_crash_during_write_keeps_previous_checkpoint(tmp_path, monkeypatch):
     path = tmp_path / "latest.pt"
-    atomic_save({"format_version": 1, "value": torch.ones(3)}, path)
+    atomic_save({"value": torch.ones(3)}, path)
 
     def crash_halfway(obj, file):
         file.write(b"PK\x03\x04 partial bytes")
@@ -94,7 +95,7 @@ def test_crash_during_write_keeps_previous_checkpoint(tmp_path, monkeypatch):
 
     monkeypatch.setattr(torch, "save", crash_halfway)
     with pytest.raises(OSError, match="disk full"):
-        atomic_save({"format_version": 1, "value": torch.zeros(3)}, path)
+        atomic_save({"value": torch.zeros(3)}, path)
     monkeypatch.undo()
     torch.testing.assert_close(load_checkpoint(path)["value"], torch.ones(3))
     assert [p.name for p in tmp_path.iterdir()] == ["latest.pt"]
@@ -138,11 +139,112 @@ class Payload:
     """Stands for an object whose unpickling could run code."""
 
 
-def test_checkpoint_loads_without_unpickling_code(tmp_path):
-    path = tmp_path / "evil.pt"
-    torch.save({"format_version": 1, "payload": Payload()}, path)
-    with pytest.raises(ValueError, match="does not unpickle them"):
+class Exploit:
+    """Unpickling it would create a file: code run from the checkpoint."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker,))
+
+
+@pytest.mark.parametrize("kind", ["object", "code"])
+def test_a_checkpoint_holding_code_is_refused_as_such(tmp_path, kind):
+    path, marker = tmp_path / "evil.pt", tmp_path / "pwned"
+    payload = Payload() if kind == "object" else Exploit(marker)
+    atomic_save({"value": torch.ones(1)}, path)
+    envelope = torch.load(path, weights_only=True)
+    torch.save({**envelope, "state": {"payload": payload}}, path)
+    expected = "Payload" if kind == "object" else "posix.mkdir"
+    with pytest.raises(ValueError, match=f"holds code .* asks for .*{expected}.* refuses to load"):
         load_checkpoint(path)
+    assert not marker.exists()
+
+
+def _fitted_checkpoint(tmp_path, data):
+    params = {**FAST, "early_stopping": False, "max_epochs": 2}
+    NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(*data)
+    (latest,) = tmp_path.glob("*/latest.pt")
+    return latest, params
+
+
+def _flip_a_bit(path, raw: bytes, occurrence: int) -> None:
+    """Flip the lowest bit of the middle byte of an occurrence of ``raw``."""
+    data = bytearray(path.read_bytes())
+    starts = [i for i in range(len(data)) if data.startswith(raw, i)]
+    start = starts[occurrence]
+    data[start + len(raw) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "where", ["weights", "averaged_weights", "optimizer", "raw_weights", "history"]
+)
+def test_a_flipped_bit_is_detected_on_load(tmp_path, classification_data, where):
+    latest, params = _fitted_checkpoint(tmp_path, classification_data)
+    state = load_checkpoint(latest)
+    averaging = next(e["state"] for e in state["callbacks"] if e["class"] == "WeightAveraging")
+    first_weight = next(iter(state["module"].values()))
+    values = {
+        # The network holds the average between epochs: equal bytes, stored twice.
+        "weights": (first_weight, 0),
+        "averaged_weights": (averaging["average"][0], 1),
+        "optimizer": (state["optimizer"]["state"][0]["exp_avg"], 0),
+        "raw_weights": (averaging["raw"][0], 0),
+    }
+    if where == "history":
+        raw, occurrence = b"G" + struct.pack(">d", state["history"][0]["train_loss"]), 0
+    else:
+        tensor, occurrence = values[where]
+        raw = tensor.numpy().tobytes()
+    _flip_a_bit(latest, raw, occurrence)
+    damaged = latest.read_bytes()
+    with pytest.raises(ValueError, match=r"latest.pt' is corrupted: .* SHA-256 digest"):
+        NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **params).fit(*classification_data)
+    assert latest.read_bytes() == damaged  # nothing overwritten
+
+
+@pytest.mark.parametrize(
+    "envelope, match",
+    [
+        (
+            {"format_version": 1, "run_id": "x", "module": {}},
+            "format version 1, written by an older",
+        ),
+        (
+            {"format": "skneural-checkpoint", "format_version": 3, "sha256": "", "state": {}},
+            "format version 3, written by a newer skneural",
+        ),
+        ({"weights": torch.ones(2)}, "is not a skneural training checkpoint"),
+    ],
+)
+def test_other_formats_are_refused(tmp_path, envelope, match):
+    path = tmp_path / "latest.pt"
+    torch.save(envelope, path)
+    with pytest.raises(ValueError, match=match):
+        load_checkpoint(path)
+
+
+def test_checkpoints_load_with_plain_torch_load(tmp_path, classification_data):
+    latest, _ = _fitted_checkpoint(tmp_path, classification_data)
+    envelope = torch.load(latest, weights_only=True)
+    assert envelope["format"] == "skneural-checkpoint" and envelope["format_version"] == 2
+    assert len(envelope["state"]["history"]) == 2
+
+
+def test_temporaries_of_killed_writes_are_removed(tmp_path, classification_data):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], text=True, capture_output=True
+    ).stdout.strip()
+    latest, params = _fitted_checkpoint(tmp_path, classification_data)
+    stale = latest.with_name(f".latest.pt.{dead}.tmp")
+    live = latest.with_name(f".latest.pt.{os.getppid()}.tmp")  # a writer still running
+    for path in (stale, live):
+        path.write_bytes(b"PK\x03\x04 half a checkpoint")
+    refit = NeuralClassifier(callbacks=[Checkpoint(tmp_path, resume=False)], **params)
+    refit.fit(*classification_data)
+    assert not stale.exists() and live.exists()
 
 
 def test_resume_false_starts_afresh(tmp_path, classification_data):

@@ -146,4 +146,10 @@ class Checkpoint(MonitorCallback):
     def on_train_end(self, trainer, **kwargs):
         best = getattr(self, "directory_", None) and self.directory_ / BEST
         if self.load_best and best and best.is_file():
-            trainer.module.load_state_dict(load_checkpoint(best)["module"])
+            state = load_checkpoint(best)
+            if state.get("run_id") != trainer.run_id:
+                raise ValueError(
+                    f"Cannot load the best weights from {str(best)!r}: the file belongs to "
+                    "a different training run."
+                )
+            trainer.module.load_state_dict(state["module"])

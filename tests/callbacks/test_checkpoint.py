@@ -13,7 +13,13 @@ import torch
 from sklearn.model_selection import GridSearchCV
 
 from skneural import NeuralClassifier
-from skneural.callbacks import Callback, Checkpoint, ProgressBar, TensorBoardLogger
+from skneural.callbacks import (
+    Callback,
+    Checkpoint,
+    LambdaCallback,
+    ProgressBar,
+    TensorBoardLogger,
+)
 from skneural.callbacks._checkpoint_io import atomic_save, load_checkpoint
 from tests.conftest import FAST
 
@@ -348,3 +354,21 @@ def test_resume_from_another_runs_file_names_what_differs(tmp_path, classificati
         callback = Checkpoint(tmp_path / "e", resume=unseeded_latest)
         NeuralClassifier(callbacks=[callback], **unseeded).fit(X, y)
     assert latest.read_bytes() == before
+
+
+def test_load_best_refuses_another_runs_file(tmp_path, classification_data):
+    X, y = classification_data
+    params = {**FAST, "early_stopping": False, "max_epochs": 2}
+    monitored = {"monitor": "valid_loss", "load_best": True}
+    NeuralClassifier(callbacks=[Checkpoint(tmp_path / "a", **monitored)], **params).fit(X, y)
+    (foreign,) = (tmp_path / "a").glob("*/best.pt")
+    clf = NeuralClassifier(callbacks=[Checkpoint(tmp_path / "b", **monitored)], **params)
+
+    def swap_in_the_foreign_best(trainer, **kwargs):
+        (best,) = (tmp_path / "b").glob("*/best.pt")
+        best.write_bytes(foreign.read_bytes())
+
+    swap = LambdaCallback(on_train_end=swap_in_the_foreign_best)
+    clf.set_params(callbacks=[swap, *clf.callbacks], lr=3e-3)
+    with pytest.raises(ValueError, match="best.pt': the file belongs to a different training run"):
+        clf.fit(X, y)

@@ -1,4 +1,4 @@
-"""Run the repository's benchmark scripts from tests, against this checkout."""
+"""Run the repository's scripts (benchmarks, examples) from tests, against this checkout."""
 
 import csv
 import os
@@ -9,18 +9,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_script(relative_path: str, *args: str) -> subprocess.CompletedProcess:
-    """Run ``python <relative_path> <args>`` from the repository root, one thread."""
+def run_script(
+    relative_path: str, *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
+    """Run ``python <relative_path> <args>`` (from the repository root unless
+    ``cwd`` says otherwise) with one thread and ``env`` added to the environment."""
     # The subprocess must import this checkout's skneural, not an installed copy.
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": pythonpath}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": pythonpath, **(env or {})}
     return subprocess.run(
         [sys.executable, str(ROOT / relative_path), *args],
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
-        timeout=300,
+        cwd=cwd,
+        timeout=timeout,
     )
 
 

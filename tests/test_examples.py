@@ -1,0 +1,66 @@
+"""Every script in examples/ runs, in its fast mode: the same code on tiny data and few epochs.
+
+Each example reads ``SKNEURAL_EXAMPLE_FAST=1`` and then shrinks only the
+data, the epochs, the folds or the trials, so every code path it shows runs
+here. An example whose imports are not installed (an optional extra) is
+skipped; CI installs them all (``pip install -e ".[test]"``).
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests._scripts import ROOT, run_script
+
+EXAMPLES = sorted(path.name for path in (ROOT / "examples").glob("*.py"))
+FAST = {"SKNEURAL_EXAMPLE_FAST": "1"}
+
+
+def _imported_packages(name: str) -> set[str]:
+    """Top-level packages an example imports, wherever the import statement is."""
+    tree = ast.parse((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    packages = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            packages.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            packages.add(node.module.split(".")[0])
+    return packages
+
+
+def _run_fast(name: str, cwd: Path):
+    for package in sorted(_imported_packages(name)):
+        pytest.importorskip(package)
+    return run_script(f"examples/{name}", cwd=cwd, env=FAST, timeout=180)
+
+
+def test_there_are_examples():
+    assert "quickstart.py" in EXAMPLES and len(EXAMPLES) >= 9
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_runs(name, tmp_path):
+    result = _run_fast(name, tmp_path)  # examples that save files write them here
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip(), "the example printed nothing"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_states_its_run_time(name):
+    docstring = ast.get_docstring(ast.parse((ROOT / "examples" / name).read_text("utf-8")))
+    assert docstring and re.search(r"[Rr]un time: about \d+ (s|min)\b", docstring), (
+        f"examples/{name} must state its measured run time ('Run time: about N s' or "
+        "'... N min') in its docstring"
+    )
+
+
+def test_checkpoint_example_resumes_when_run_again(tmp_path):
+    first = _run_fast("checkpoint_resume.py", tmp_path)
+    second = _run_fast("checkpoint_resume.py", tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "resumed from" not in first.stdout
+    assert "resumed from" in second.stdout
+    # the resumed run ends with the model the first run produced
+    assert first.stdout.splitlines()[-2] == second.stdout.splitlines()[-2]

@@ -36,6 +36,26 @@ def _run_fast(name: str, cwd: Path):
     return run_script(f"examples/{name}", cwd=cwd, env=FAST, timeout=180)
 
 
+def _check_optuna_numbering(stdout: str):
+    # The table numbers the candidates as the log above it does.
+    lines = stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["candidate", "state"])
+    rows = [line.split() for line in lines[header + 1 :]]
+    rows = rows[: next(i for i, row in enumerate(rows) if not row)]
+    assert rows
+    for number, state, _, score, _ in rows:
+        logged = [line for line in lines if f"candidate {number}/" in line]
+        assert len(logged) == 1, f"candidate {number} of the table is not in the log"
+        (line,) = logged
+        assert f": {state.lower()}" in line
+        if state == "COMPLETE":
+            assert f"score {float(score):.4f}" in line
+
+
+# Checks of an example's output beyond its running.
+OUTPUT_CHECKS = {"tune_with_optuna.py": _check_optuna_numbering}
+
+
 def test_there_are_examples():
     assert "quickstart.py" in EXAMPLES and len(EXAMPLES) >= 9
 
@@ -45,6 +65,8 @@ def test_example_runs(name, tmp_path):
     result = _run_fast(name, tmp_path)  # examples that save files write them here
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "the example printed nothing"
+    if name in OUTPUT_CHECKS:
+        OUTPUT_CHECKS[name](result.stdout)
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -8,7 +8,7 @@ checked once on a test set it never saw.
 
     python examples/choose_regularization.py
 
-Run time: RUNTIME.
+Run time: about 65 s of CPU time, shared by two worker processes.
 """
 
 import os

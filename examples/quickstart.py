@@ -2,7 +2,7 @@
 
 Run with ``python examples/quickstart.py``; it trains on scikit-learn's
 breast-cancer data (569 rows, 30 numeric features), so it needs no download.
-Run time: RUNTIME.
+Run time: about 15 s of CPU time.
 """
 
 import os

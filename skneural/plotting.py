@@ -92,7 +92,8 @@ def _fitted_network(estimator) -> BaseNeuralEstimator:
     if isinstance(estimator, BaseNeuralEstimator):
         check_is_fitted(estimator, "history_")
         return estimator
-    if "estimator" in getattr(estimator, "get_params", dict)(deep=False):
+    params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    if "estimator" in params:  # a search, not fitted or not refitted
         raise NotFittedError(
             f"This {type(estimator).__name__} has no best_estimator_ to plot: fit it "
             "first, with refit=True."

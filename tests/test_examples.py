@@ -33,7 +33,7 @@ def _imported_packages(name: str) -> set[str]:
 def _run_fast(name: str, cwd: Path):
     for package in sorted(_imported_packages(name)):
         pytest.importorskip(package)
-    return run_script(f"examples/{name}", cwd=cwd, env=FAST, timeout=180)
+    return run_script(f"examples/{name}", cwd=cwd, env=FAST, timeout=600)
 
 
 def _check_optuna_numbering(stdout: str):

@@ -1,5 +1,6 @@
 """Run the repository's scripts (benchmarks, examples) from tests, against this checkout."""
 
+import ast
 import csv
 import os
 import subprocess
@@ -31,3 +32,14 @@ def read_csv(path: Path) -> list[dict]:
     """Rows of a CSV file written by a benchmark."""
     with path.open(newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def imported_packages(source: str) -> set[str]:
+    """Top-level packages that Python ``source`` imports, wherever the import statement is."""
+    packages = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            packages.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            packages.add(node.module.split(".")[0])
+    return packages

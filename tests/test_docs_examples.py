@@ -5,7 +5,6 @@ them as such: every statement executes in page order in one namespace, and
 every shown output is compared (``...`` stands for output that varies).
 """
 
-import ast
 import doctest
 import re
 import shutil
@@ -15,6 +14,7 @@ import pytest
 import sklearn
 
 from skneural import NeuralClassifier, NeuralRegressor
+from tests._scripts import imported_packages
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(
@@ -44,11 +44,7 @@ def _needed_packages(examples) -> set[str]:
         packages.update(
             package for feature, package in features.items() if feature in example.source
         )
-        for node in ast.walk(ast.parse(example.source)):
-            if isinstance(node, ast.Import):
-                packages.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                packages.add(node.module.split(".")[0])
+        packages.update(imported_packages(example.source))
     return packages
 
 

@@ -12,26 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests._scripts import ROOT, run_script
+from tests._scripts import ROOT, imported_packages, run_script
 
 EXAMPLES = sorted(path.name for path in (ROOT / "examples").glob("*.py"))
 FAST = {"SKNEURAL_EXAMPLE_FAST": "1"}
 
 
-def _imported_packages(name: str) -> set[str]:
-    """Top-level packages an example imports, wherever the import statement is."""
-    tree = ast.parse((ROOT / "examples" / name).read_text(encoding="utf-8"))
-    packages = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            packages.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            packages.add(node.module.split(".")[0])
-    return packages
-
-
 def _run_fast(name: str, cwd: Path):
-    for package in sorted(_imported_packages(name)):
+    source = (ROOT / "examples" / name).read_text(encoding="utf-8")
+    for package in sorted(imported_packages(source)):
         pytest.importorskip(package)
     return run_script(f"examples/{name}", cwd=cwd, env=FAST, timeout=600)
 

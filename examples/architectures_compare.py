@@ -4,8 +4,8 @@ Run with ``python examples/architectures_compare.py``. Every combination of
 ``module`` ("mlp", "resnet", "ft_transformer") and ``numeric_embedding``
 (none, "periodic", "piecewise_linear") is cross-validated with its default
 settings on two of scikit-learn's bundled datasets (breast_cancer:
-accuracy; diabetes: RMSE), on the same five folds. Run time: RUNTIME,
-most of it for the FT-Transformer.
+accuracy; diabetes: RMSE), on the same five folds. Run time: about 400 s of
+CPU time (7 minutes), most of it for the FT-Transformer.
 
 Each fold standardises the features on its training rows; the
 piecewise-linear embedding also takes its bin edges from the training rows

@@ -6,7 +6,11 @@ too when no weights are used. Here under-predicting demand costs three times as
 much as over-predicting it, so the model learns to err on the high side.
 
     python examples/custom_loss.py
+
+Run time: about 7 s of CPU time.
 """
+
+import os
 
 import numpy as np
 import torch
@@ -16,6 +20,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skneural import NeuralRegressor
+
+# CI runs every example with SKNEURAL_EXAMPLE_FAST=1: the same code, a few epochs.
+EPOCHS = {"max_epochs": 3} if os.environ.get("SKNEURAL_EXAMPLE_FAST") == "1" else {}
 
 
 def asymmetric_squared_error(y_pred: torch.Tensor, y_true: torch.Tensor) -> torch.Tensor:
@@ -32,7 +39,9 @@ def main():
         ("squared_error", "squared_error"),
         ("asymmetric", asymmetric_squared_error),
     ]:
-        model = make_pipeline(StandardScaler(), NeuralRegressor(loss=loss, random_state=0))
+        model = make_pipeline(
+            StandardScaler(), NeuralRegressor(loss=loss, random_state=0, **EPOCHS)
+        )
         model.fit(X_train, y_train)
         residual = y_test - model.predict(X_test)
         print(

@@ -1,8 +1,11 @@
 """Plot what a fitted estimator recorded while it trained."""
 
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .callbacks import EarlyStopping
+from .estimators._base import BaseNeuralEstimator
 from .utils._optional import import_optional
 
 _LOSSES = ("train_loss", "valid_loss")
@@ -19,8 +22,11 @@ def plot_history(estimator, metrics=None, ax=None):
 
     Parameters
     ----------
-    estimator : NeuralClassifier or NeuralRegressor
-        A fitted estimator.
+    estimator : NeuralClassifier, NeuralRegressor, Pipeline or search
+        A fitted estimator, a fitted ``Pipeline`` ending with one, or a
+        fitted search (``GridSearchCV``, ``BayesSearchCV``,
+        ``OptunaSearchCV``, ...) whose ``best_estimator_`` is one of these;
+        the network's history is plotted.
     metrics : list of str, default=None
         History entries to plot on the right axis; ``None`` plots every
         ``valid_*`` entry except ``valid_loss``, and an empty list none.
@@ -43,7 +49,7 @@ def plot_history(estimator, metrics=None, ax=None):
     >>> reg = NeuralRegressor(hidden_layer_sizes=(8,), max_epochs=5, random_state=0).fit(X, y)
     >>> figure = plot_history(reg)
     """
-    check_is_fitted(estimator, "history_")
+    estimator = _fitted_network(estimator)
     history = estimator.history_
     columns = {name for row in history for name in row}
     if metrics is None:
@@ -75,6 +81,27 @@ def plot_history(estimator, metrics=None, ax=None):
         )
     ax.legend(handles=lines, loc="best")
     return ax.figure
+
+
+def _fitted_network(estimator) -> BaseNeuralEstimator:
+    """The fitted skneural estimator inside ``estimator`` whose history to plot."""
+    if isinstance(estimator, Pipeline):
+        return _fitted_network(estimator[-1])
+    if hasattr(estimator, "best_estimator_"):
+        return _fitted_network(estimator.best_estimator_)
+    if isinstance(estimator, BaseNeuralEstimator):
+        check_is_fitted(estimator, "history_")
+        return estimator
+    params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    if "estimator" in params:  # a search, not fitted or not refitted
+        raise NotFittedError(
+            f"This {type(estimator).__name__} has no best_estimator_ to plot: fit it "
+            "first, with refit=True."
+        )
+    raise TypeError(
+        "plot_history needs a fitted NeuralClassifier or NeuralRegressor, a Pipeline "
+        f"ending with one, or a search whose best estimator is one; got {estimator!r}."
+    )
 
 
 def _plot_column(ax, history, name, **style):

@@ -2,7 +2,12 @@
 
 import math
 
+import pytest
+
 from tests._scripts import read_csv, run_script
+
+for _reference in ("lightgbm", "skorch"):  # the benchmarks extra
+    pytest.importorskip(_reference)
 
 MODELS = {"skneural", "sklearn_mlp", "hgb", "lightgbm", "skorch"}
 

@@ -5,6 +5,8 @@ import torch
 
 from tests._scripts import read_csv, run_script
 
+pytest.importorskip("skorch")  # the benchmarks extra
+
 IMPLEMENTATIONS = {"reference", "skneural", "skorch", "sklearn"}
 BATCH_SIZES = {64, 256, 2048}
 

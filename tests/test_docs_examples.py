@@ -14,6 +14,7 @@ import pytest
 import sklearn
 
 from skneural import NeuralClassifier, NeuralRegressor
+from tests._scripts import imported_packages
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(
@@ -24,11 +25,36 @@ PAGES = sorted(
 OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
+def _optional_features() -> dict[str, str]:
+    """skneural features that import an optional package, e.g. ``{"MLflowLogger": "mlflow"}``,
+    read from their ``import_optional`` calls."""
+    pattern = re.compile(r'import_optional\(\s*"([\w.]+)",\s*extra="\w+",\s*feature="(\w+)"')
+    features = {}
+    for path in (DOCS.parent / "skneural").rglob("*.py"):
+        for module, feature in pattern.findall(path.read_text(encoding="utf-8")):
+            features[feature] = module.split(".")[0]
+    return features
+
+
+def _needed_packages(examples) -> set[str]:
+    """Top-level packages the examples of a page import or use through skneural."""
+    features = _optional_features()
+    packages = set()
+    for example in examples:
+        packages.update(
+            package for feature, package in features.items() if feature in example.source
+        )
+        packages.update(imported_packages(example.source))
+    return packages
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_examples_run(page, tmp_path, monkeypatch):
     text = (DOCS / page).read_text(encoding="utf-8")
     test = doctest.DocTestParser().get_doctest(text, {}, page, str(DOCS / page), 0)
     assert len(test.examples) >= 5, f"{page} lost its examples"
+    for package in sorted(_needed_packages(test.examples)):
+        pytest.importorskip(package)  # an optional extra the page uses
     report = []
     runner = doctest.DocTestRunner(optionflags=OPTIONS)
     monkeypatch.chdir(tmp_path)  # examples that save files write them here

@@ -1,13 +1,17 @@
 import sys
 
-import matplotlib
 import pytest
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.plotting import plot_history
 
+matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -73,6 +77,40 @@ def test_unknown_metric_lists_those_available(classifier):
 def test_unfitted_estimator_is_rejected():
     with pytest.raises(NotFittedError):
         plot_history(NeuralClassifier())
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    return make_classification(n_samples=60, n_features=4, random_state=0)
+
+
+@pytest.mark.parametrize("wrap", ["pipeline", "search", "search_of_pipeline"])
+def test_pipelines_and_searches_plot_their_network(wrap, small_data):
+    net = NeuralClassifier(hidden_layer_sizes=(4,), max_epochs=3, random_state=0)
+    pipeline = make_pipeline(StandardScaler(), net)
+    model = {
+        "pipeline": pipeline,
+        "search": GridSearchCV(net, {"lr": [1e-3, 1e-2]}, cv=2),
+        "search_of_pipeline": GridSearchCV(pipeline, {"neuralclassifier__lr": [1e-2]}, cv=2),
+    }[wrap].fit(*small_data)
+    fitted = model.best_estimator_ if wrap.startswith("search") else model
+    history = fitted[-1].history_ if wrap != "search" else fitted.history_
+    lines = _lines(plot_history(model).axes[0])
+    assert list(lines["train_loss"].get_ydata()) == history.column("train_loss")
+
+
+def test_unfitted_pipeline_and_search_are_rejected():
+    net = NeuralClassifier()
+    with pytest.raises(NotFittedError):
+        plot_history(make_pipeline(StandardScaler(), net))
+    with pytest.raises(NotFittedError, match="no best_estimator_.*refit=True"):
+        plot_history(GridSearchCV(net, {"lr": [1e-3]}))
+
+
+def test_a_pipeline_without_a_network_is_rejected(small_data):
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression()).fit(*small_data)
+    with pytest.raises(TypeError, match="a Pipeline ending with one"):
+        plot_history(pipeline)
 
 
 def test_missing_matplotlib_names_the_extra(classifier, monkeypatch):

@@ -1,26 +1,37 @@
 """A tqdm progress bar over the epochs of a fit."""
 
 import sys
+import warnings
 from numbers import Real
 
-from ..utils._optional import import_optional
 from ._base import Callback
 
 _HIDDEN = ("epoch", "duration")
+_SILENT = (
+    "ProgressBar shows nothing: standard error is neither a terminal nor a Jupyter "
+    "notebook (a log file, a CI log, a pipe or the worker process of a parallel "
+    "search), where a redrawn bar would garble the output. Pass ProgressBar(force=True) "
+    "to show it anyway, or verbose=1 on the estimator for one line per epoch."
+)
 
 
 class ProgressBar(Callback):
     """Show a progress bar over the epochs with the latest metrics.
 
-    Needs `tqdm <https://tqdm.github.io>`_ (``pip install skneural[progress]``).
-    The bar writes to standard error and is off when standard error is not a
-    terminal (log files, CI, the worker processes of a parallel search),
-    unless ``force=True``.
+    Uses `tqdm <https://tqdm.github.io>`_ (installed with skneural). In a
+    terminal the bar is text on standard error; in a Jupyter notebook (or any
+    IPython kernel front-end: JupyterLab, VS Code, Colab) it is tqdm's
+    notebook widget, or the text bar when ``ipywidgets`` is not installed.
+    Elsewhere (standard error redirected to a file, a CI log, a pipe) a bar
+    redrawn in place would garble the output, so it is off, and a warning
+    says so (once, under Python's default warning filters); ``force=True``
+    shows it anyway.
 
     Parameters
     ----------
     force : bool, default=False
-        Show the bar even when standard error is not a terminal.
+        Show the bar even when standard error is neither a terminal nor a
+        notebook.
     metrics : list of str, default=None
         History entries shown after the bar; ``None`` shows every numeric
         entry except ``epoch`` and ``duration``. Entries missing from an
@@ -46,11 +57,13 @@ class ProgressBar(Callback):
         self.metrics = metrics
 
     def on_train_begin(self, trainer, **kwargs):
-        tqdm = import_optional("tqdm", extra="progress", feature="ProgressBar")
-        self.enabled_ = bool(self.force) or _stderr_is_terminal()
+        bar_class = _bar_class(bool(self.force))
+        self.enabled_ = bar_class is not None
         self._bar = None
-        if self.enabled_:
-            self._bar = tqdm.tqdm(
+        if bar_class is None:
+            warnings.warn(_SILENT, UserWarning, stacklevel=2)
+        else:
+            self._bar = bar_class(
                 total=trainer.n_epochs, desc="epochs", unit="epoch", file=sys.stderr
             )
 
@@ -70,6 +83,25 @@ class ProgressBar(Callback):
         if getattr(self, "_bar", None) is not None:
             self._bar.close()
         self._bar = None
+
+
+def _bar_class(force: bool):
+    """The tqdm class that suits where output goes, or ``None`` for no bar."""
+    from tqdm import notebook, std
+
+    if _in_notebook():
+        # The widget needs ipywidgets; without it the notebook shows the text bar.
+        return notebook.tqdm if notebook.IProgress is not None else std.tqdm
+    if force or _stderr_is_terminal():
+        return std.tqdm
+    return None
+
+
+def _in_notebook() -> bool:
+    """Whether this process is an IPython kernel (Jupyter and its kin)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 def _stderr_is_terminal() -> bool:

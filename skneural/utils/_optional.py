@@ -10,11 +10,11 @@ def import_optional(module: str, *, extra: str, feature: str) -> ModuleType:
     Parameters
     ----------
     module : str
-        Dotted name of the module to import, e.g. ``"tqdm"``.
+        Dotted name of the module to import, e.g. ``"matplotlib.pyplot"``.
     extra : str
-        The skneural extra that provides it, e.g. ``"progress"``.
+        The skneural extra that provides it, e.g. ``"plot"``.
     feature : str
-        What needs it, named in the error message, e.g. ``"ProgressBar"``.
+        What needs it, named in the error message, e.g. ``"plot_history"``.
 
     Returns
     -------

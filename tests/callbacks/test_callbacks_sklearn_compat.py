@@ -2,7 +2,6 @@
 
 import pickle
 
-import mlflow
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -17,6 +16,9 @@ from skneural.callbacks import (
     ProgressBar,
     TensorBoardLogger,
 )
+
+mlflow = pytest.importorskip("mlflow")  # the logger callbacks need their extras
+pytest.importorskip("tensorboard")
 
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy")
 

@@ -1,11 +1,12 @@
 import sys
 from types import SimpleNamespace
 
-import mlflow
 import pytest
 from sklearn.model_selection import GridSearchCV
 
 from skneural.callbacks import LambdaCallback, LRScheduler, MLflowLogger
+
+mlflow = pytest.importorskip("mlflow")
 
 # MLflow's own SQLAlchemy models trigger this deprecation warning.
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy")

@@ -1,4 +1,5 @@
 import sys
+import types
 
 import pytest
 
@@ -23,9 +24,10 @@ def test_metrics_selects_what_is_shown(make_net, data, capsys):
     assert "train_loss=" not in err
 
 
-def test_bar_is_off_when_stderr_is_not_a_terminal(make_net, data, capsys):
+def test_bar_is_off_and_says_why_when_stderr_is_not_a_terminal(make_net, data, capsys):
     assert not sys.stderr.isatty()  # pytest captures it
-    net = make_net(callbacks=[ProgressBar()]).fit(*data)
+    with pytest.warns(UserWarning, match=r"neither a terminal nor a Jupyter.*force=True"):
+        net = make_net(callbacks=[ProgressBar()]).fit(*data)
     assert capsys.readouterr().err == ""
     assert not net.callbacks_[0].enabled_
 
@@ -36,7 +38,24 @@ def test_bar_is_on_when_stderr_is_a_terminal(make_net, data, capsys, monkeypatch
     assert "2/2" in capsys.readouterr().err
 
 
-def test_missing_tqdm_names_the_extra(make_net, data, monkeypatch):
-    monkeypatch.setitem(sys.modules, "tqdm", None)
-    with pytest.raises(ImportError, match=r"pip install skneural\[progress\]`.*pip install tqdm"):
-        make_net(callbacks=[ProgressBar(force=True)]).fit(*data)
+def _fake_ipython(monkeypatch, config):
+    shell = types.SimpleNamespace(config=config)
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+
+
+def test_bar_is_on_in_a_jupyter_kernel(make_net, data, capsys, monkeypatch, recwarn):
+    # A Jupyter kernel's stderr is no terminal; without ipywidgets (no
+    # notebook widget) the text bar shows in the cell's output.
+    _fake_ipython(monkeypatch, {"IPKernelApp": {}})
+    monkeypatch.setattr("tqdm.notebook.IProgress", None)
+    net = make_net(callbacks=[ProgressBar()], max_epochs=2).fit(*data)
+    assert "2/2" in capsys.readouterr().err
+    assert net.callbacks_[0].enabled_
+    assert not [w for w in recwarn if "ProgressBar shows nothing" in str(w.message)]
+
+
+def test_a_terminal_ipython_shell_is_no_notebook(make_net, data, monkeypatch):
+    _fake_ipython(monkeypatch, {"TerminalIPythonApp": {}})
+    with pytest.warns(UserWarning, match="ProgressBar shows nothing"):
+        net = make_net(callbacks=[ProgressBar()], max_epochs=2).fit(*data)
+    assert not net.callbacks_[0].enabled_

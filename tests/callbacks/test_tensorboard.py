@@ -3,9 +3,12 @@ import sys
 
 import pytest
 from sklearn.model_selection import GridSearchCV
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from skneural.callbacks import TensorBoardLogger
+
+EventAccumulator = pytest.importorskip(
+    "tensorboard.backend.event_processing.event_accumulator"
+).EventAccumulator
 
 
 def _scalars(run_dir):

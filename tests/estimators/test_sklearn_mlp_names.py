@@ -1,0 +1,51 @@
+"""scikit-learn MLP parameter names point to skneural's."""
+
+import re
+
+import pytest
+from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skneural import NeuralClassifier, NeuralRegressor
+from skneural.utils._params import SKLEARN_MLP_NAMES
+
+
+def _named_params(advice: str) -> set[str]:
+    """skneural parameter names an advice mentions (``lr``, ``optimizer_params=...``)."""
+    return set(re.findall(r"\b([a-z_]+)\b(?:=|$| \()", advice))
+
+
+@pytest.mark.parametrize("sklearn_name", sorted(SKLEARN_MLP_NAMES))
+def test_table_matches_both_libraries(sklearn_name):
+    # Each entry is a real MLP parameter that skneural lacks, and the advice
+    # names real skneural parameters.
+    for mlp in (MLPClassifier(), MLPRegressor()):
+        assert sklearn_name in mlp.get_params()
+    for estimator in (NeuralClassifier(), NeuralRegressor()):
+        params = estimator.get_params()
+        assert sklearn_name not in params
+        advice = SKLEARN_MLP_NAMES[sklearn_name]
+        assert _named_params(advice) and _named_params(advice) <= set(params), advice
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("learning_rate_init", "use 'lr'"), ("max_iter", "use 'max_epochs'"), ("solver", "optimizer")],
+)
+def test_set_params_names_the_skneural_parameter(name, expected):
+    with pytest.raises(ValueError, match=rf"'{name}' is scikit-learn's MLP parameter.*{expected}"):
+        NeuralClassifier().set_params(**{name: 1})
+
+
+def test_search_over_a_pipeline_names_the_skneural_parameter():
+    pipeline = make_pipeline(StandardScaler(), NeuralRegressor(max_epochs=1))
+    search = GridSearchCV(pipeline, {"neuralregressor__learning_rate_init": [1e-3]}, cv=2)
+    with pytest.raises(ValueError, match="in skneural use 'lr'"):
+        search.fit([[0.0], [1.0], [2.0], [3.0]], [0.0, 1.0, 2.0, 3.0])
+
+
+def test_other_unknown_names_still_get_close_matches():
+    with pytest.raises(ValueError, match=r"Did you mean 'lr'\?"):
+        NeuralClassifier().set_params(lrr=1)

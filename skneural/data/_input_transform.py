@@ -40,7 +40,7 @@ def resolve_preprocessing(preprocessing, X, random_state):
     if preprocessing is None:
         return "none", None
     if preprocessing == "standard":
-        return "standard", StandardScaler()
+        return "standard", _internal(StandardScaler())
     if preprocessing == "auto":
         if needs_tabular_preprocessing(X):
             from ..preprocessing import TabularPreprocessor
@@ -52,9 +52,15 @@ def resolve_preprocessing(preprocessing, X, random_state):
                 categorical_imputation="category",
                 random_state=random_state,
             )
-            return "tabular", tabular
-        return "standard", StandardScaler()
+            return "tabular", _internal(tabular)
+        return "standard", _internal(StandardScaler())
     return "custom", clone(preprocessing)
+
+
+def _internal(transformer):
+    """A transformer of the estimator's own that outputs arrays whatever the
+    global ``sklearn.set_config(transform_output=...)``."""
+    return transformer.set_output(transform="default")
 
 
 def code_columns(transformer, n_outputs: int) -> dict:

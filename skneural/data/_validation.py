@@ -71,3 +71,20 @@ def to_float32_dense(X) -> np.ndarray:
             "features (e.g. with sklearn.preprocessing.StandardScaler)."
         )
     return X
+
+
+def to_float32(values, what: str) -> np.ndarray:
+    """A preprocessor's output as a finite float32 matrix, or a clear error."""
+    if hasattr(values, "toarray"):
+        values = values.toarray()
+    try:
+        values = np.ascontiguousarray(np.asarray(values, dtype=np.float64), dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The output of {what} is not numeric: {exc}") from None
+    if values.ndim != 2:
+        raise ValueError(f"The output of {what} must be 2-D, got shape {values.shape}.")
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"The output of {what} contains NaN or infinity; the network needs finite inputs."
+        )
+    return values

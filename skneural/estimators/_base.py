@@ -19,8 +19,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks
-from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
-from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
+from ..data import select_input_layer, validation_split
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import (
     OPTIMIZERS,
@@ -48,11 +47,6 @@ from ..utils._sklearn_compat import (
 )
 
 _SEED_HIGH = 2**31 - 1
-_NUMERIC_X = {
-    "accept_sparse": ("csr", "csc", "coo"),
-    "dtype": (np.float32, np.float64),
-    "ensure_all_finite": False,
-}
 
 
 class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
@@ -289,58 +283,31 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return resolve_device(self.device)
 
     # --------------------------------------------------------------- data
-    def _prepare_inputs(self, X, y=None, *, fitting, seed=0):
-        """Validate ``X`` (and ``y``) and map ``X`` to the float32 matrix the
-        network sees, through the input preprocessing fitted here when
-        ``fitting`` (see the ``preprocessing`` parameter)."""
-        if fitting:
-            self._input_kind, self.preprocessor_ = resolve_preprocessing(
-                self.preprocessing, X, seed
-            )
-        if self._input_kind in ("tabular", "custom"):
-            X_raw = X
+    @property
+    def preprocessor_(self):
+        """The fitted input transformer (``None`` without one); see ``input_layer_``."""
+        return self.input_layer_.preprocessor_
+
+    def _validate_inputs(self, X, y=None, *, reset):
+        """Check ``X`` (and ``y``) as the input layer asks, recording
+        (``reset``) or checking the number of features and their names."""
+        layer = self.input_layer_
+        layer.check_input(X, fitting=reset)
+        checks = layer.x_validation
+        if checks is None:  # the layer takes X as given
             if y is not None:
                 y = validate_data(
                     self, "no_validation", y, multi_output=True, y_numeric=self._y_numeric
                 )
                 check_consistent_length(X, y)
-            _check_feature_names(self, X, reset=fitting)
-            _check_n_features(self, X, reset=fitting)
-            what = f"the preprocessing {type(self.preprocessor_).__name__}"
-            transform = (
-                self.preprocessor_.fit_transform if fitting else self.preprocessor_.transform
-            )
-            X = to_float32(transform(X_raw), what)
-            self._n_network_inputs = X.shape[1]
+            _check_feature_names(self, X, reset=reset)
+            _check_n_features(self, X, reset=reset)
             return X, y
-        name = type(self).__name__
-        check_numeric_columns(X, name)
         if y is None:
-            X = validate_data(self, X, reset=fitting, **_NUMERIC_X)
-        else:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=fitting,
-                multi_output=True,
-                y_numeric=self._y_numeric,
-                **_NUMERIC_X,
-            )
-        check_finite(X, name)
-        return to_float32_dense(X), y
-
-    def _standardize(self, X, *, fitting, sample_weight=None):
-        """Apply (and in ``fit``, fit) the standard scaling of numeric inputs;
-        weighted, so a weight of k counts like k copies of a row."""
-        if self._input_kind != "standard":
-            return X
-        if fitting:
-            self.preprocessor_.fit(X, sample_weight=sample_weight)
-        scaled = self.preprocessor_.transform(X).astype(np.float32, copy=False)
-        codes = list(self._categorical_cardinalities())
-        scaled[:, codes] = X[:, codes]  # integer codes for embeddings stay unscaled
-        return scaled
+            return validate_data(self, X, reset=reset, **checks), None
+        return validate_data(
+            self, X, y, reset=reset, multi_output=True, y_numeric=self._y_numeric, **checks
+        )
 
     def _sample_weight(self, sample_weight, X, y_raw):
         """Per-row weights (sample and class weights combined), or ``None``."""
@@ -393,9 +360,19 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         continuing = (incremental or self.warm_start) and hasattr(self, "module_")
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
-        X, y = self._prepare_inputs(X, y, fitting=not continuing, seed=int(split_seed))
+        if not continuing:
+            self.input_layer_ = select_input_layer(
+                self.get_params(deep=False),
+                X,
+                owner=type(self).__name__,
+                random_state=int(split_seed),
+            )
+        X, y = self._validate_inputs(X, y, reset=not continuing)
         weights = self._sample_weight(sample_weight, X, y)
-        X = self._standardize(X, fitting=not continuing, sample_weight=weights)
+        if continuing:
+            X = self.input_layer_.transform(X)
+        else:
+            X = self.input_layer_.fit_transform(X, y, sample_weight=weights)
         y_tensor = self._encode_targets(
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
@@ -512,29 +489,18 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.device_ = device
         self.module_ = build_module(
             self.module,
-            n_features_in=X_train.shape[1],
             n_outputs=n_outputs,
+            input_params=self.input_layer_.module_kwargs,
             architecture_params={
                 "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "activation": self.activation,
                 "dropout": self.dropout,
                 "batch_norm": self.batch_norm,
-                "categorical_cardinalities": self._categorical_cardinalities() or None,
             },
             module_params=self.module_params or {},
             training_data=X_train,
         ).to(device)
         self._optimizer = None
-
-    def _categorical_cardinalities(self) -> dict:
-        """``{input column: cardinality}`` of the integer-code columns the network
-        embeds: declared in ``module_params``, or made by the tabular preprocessing."""
-        declared = (self.module_params or {}).get("categorical_cardinalities")
-        if declared is not None:
-            return dict(declared)
-        if self._input_kind == "tabular":
-            return code_columns(self.preprocessor_, self._n_network_inputs)
-        return {}
 
     def _make_optimizer(self):
         return build_optimizer(
@@ -596,7 +562,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 "preprocessing='auto'), or declare integer-code columns with "
                 "module_params={'categorical_cardinalities': {column: n_codes}}."
             )
-        labels = self._code_labels()
+        labels = self.input_layer_.code_labels()
         frames = {}
         for column, table in tables.items():
             name, index = labels[column]
@@ -604,28 +570,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             frames[name] = pd.DataFrame(weights, index=pd.Index(index, name=name))
         return frames
 
-    def _code_labels(self) -> dict:
-        """``{input column: (name, labels of its codes)}`` for embedded columns."""
-        cardinalities = self._categorical_cardinalities()
-        if self._input_kind == "tabular" and "categorical_cardinalities" not in (
-            self.module_params or {}
-        ):
-            named = self.preprocessor_.code_categories()
-            return {
-                column: (name, ["<unknown>", *categories])
-                for column, (name, categories) in zip(cardinalities, named.items(), strict=True)
-            }
-        names = getattr(self, "feature_names_in_", None)
-        return {
-            column: (str(names[column]) if names is not None else f"x{column}", list(range(card)))
-            for column, card in cardinalities.items()
-        }
-
     # ------------------------------------------------------------- predict
     def _forward(self, X):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
-        X = self._standardize(self._prepare_inputs(X, fitting=False)[0], fitting=False)
+        X = self.input_layer_.transform(self._validate_inputs(X, reset=False)[0])
         with torch_threads(self._n_threads()):
             return forward_in_chunks(self.module_, X, self.device_).cpu()
 

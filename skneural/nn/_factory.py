@@ -26,10 +26,11 @@ def _accepted_kwargs(factory, candidates: dict) -> dict:
 def build_module(
     module,
     *,
-    n_features_in: int,
     n_outputs: int,
     architecture_params: dict,
     module_params: dict,
+    n_features_in: int | None = None,
+    input_params: dict | None = None,
     training_data=None,
 ) -> nn.Module:
     """Instantiate the network described by an estimator's parameters.
@@ -39,8 +40,8 @@ def build_module(
     module : str or callable
         A key of ``BUILTIN_MODULES`` or a ``torch.nn.Module`` subclass (any
         callable returning a module works).
-    n_features_in, n_outputs : int
-        Input and output widths, passed when the constructor accepts them.
+    n_outputs : int
+        Output width, passed when the constructor accepts it.
     architecture_params : dict
         The estimator's generic architecture settings (``hidden_layer_sizes``,
         ``activation``, ...), passed only where the constructor accepts them,
@@ -48,6 +49,13 @@ def build_module(
     module_params : dict
         Extra constructor arguments; these win over ``architecture_params``
         and are always passed (an unknown name raises an error there).
+    n_features_in : int, optional
+        Input width, passed when the constructor accepts it (an entry of
+        ``input_params`` too).
+    input_params : dict, optional
+        What the estimator's input layer tells about the input tensor
+        (``n_features_in``, ``input_shape``, ``categorical_cardinalities``),
+        passed where the constructor accepts it, like ``architecture_params``.
     training_data : ndarray, optional
         The training inputs. A module class with a ``data_dependent_kwargs(X,
         kwargs)`` class method (the built-in ones) completes its arguments
@@ -58,7 +66,10 @@ def build_module(
     torch.nn.Module
     """
     factory = BUILTIN_MODULES[module] if isinstance(module, str) else module
-    shape_params = {"n_features_in": n_features_in, "n_outputs": n_outputs}
+    shape_params = dict(input_params or {})
+    if n_features_in is not None:
+        shape_params["n_features_in"] = n_features_in
+    shape_params["n_outputs"] = n_outputs
     kwargs = _accepted_kwargs(factory, {**shape_params, **architecture_params})
     kwargs.update(module_params)
     if training_data is not None and hasattr(factory, "data_dependent_kwargs"):

@@ -53,8 +53,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     """Parameters, validation and the fit/predict flow common to all estimators.
 
     Subclasses define how targets are encoded (``_encode_targets``), which
-    loss is resolved (``_resolve_loss``), what the validation metric is
-    (``_valid_metrics``), how rows are stratified for the validation split
+    loss is resolved (``_resolve_loss``; its link gives the predictions and
+    the validation metric), how rows are stratified for the validation split
     (``_stratify_labels``), whether ``y`` must be numeric (``_y_numeric``) and
     what happens on the validation rows after training (``_calibrate``).
 
@@ -431,7 +431,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 shuffle=self.shuffle,
                 generator=generator,
                 callbacks=callbacks,
-                valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
                 run_id=lambda: self._run_id(X, y, weights, epochs_done),

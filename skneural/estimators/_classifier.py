@@ -230,16 +230,6 @@ default="log_loss"
         class_weight = compute_sample_weight(self.class_weight, y_raw)
         return class_weight if sample_weight is None else sample_weight * class_weight
 
-    def _valid_metrics(self, outputs, y):
-        with torch.inference_mode():
-            if self._link == "softmax":
-                correct = outputs.argmax(dim=1) == y
-            elif self._link == "binary_sigmoid":
-                correct = (outputs[:, 0] > 0) == y.bool()
-            else:
-                correct = ((outputs > 0) == y.bool()).all(dim=1)
-            return {"valid_accuracy": float(correct.double().mean())}
-
     # ---------------------------------------------------------------- api
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -284,17 +274,8 @@ default="log_loss"
             Rows sum to one for single-label targets; for multilabel targets,
             the independent probability of each label.
         """
-        outputs = self._forward(X).double() / self.temperature_
-        if self._link == "softmax":
-            # Written out: torch.softmax over a narrow class dimension runs
-            # 3-4x slower on CPU. The first step is out of place because
-            # ``outputs`` is an inference-mode tensor.
-            exp = (outputs - outputs.amax(dim=1, keepdim=True)).exp_()
-            return exp.div_(exp.sum(dim=1, keepdim=True)).numpy()
-        if self._link == "binary_sigmoid":
-            positive = torch.sigmoid(outputs[:, 0])
-            return torch.stack([1 - positive, positive], dim=1).numpy()
-        return torch.sigmoid(outputs).numpy()
+        logits = self._forward(X).double() / self.temperature_
+        return self._link.inverse(logits).numpy()
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.

@@ -169,15 +169,6 @@ or callable, default="squared_error"
     def _stratify_labels(self, y_encoded):
         return None
 
-    def _valid_metrics(self, outputs, y):
-        with torch.inference_mode():
-            predictions = torch.exp(outputs) if self._link == "exp" else outputs
-            residual = ((y - predictions) ** 2).sum(dim=0)
-            total = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
-            if not bool((total > 0).all()):
-                return {}
-            return {"valid_r2": float((1 - residual / total).mean())}
-
     # ---------------------------------------------------------------- api
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -216,9 +207,8 @@ or callable, default="squared_error"
             1-D when the target seen in fit was 1-D.
         """
         outputs = self._forward(X).double()
-        if self._link == "exp":
-            outputs = torch.exp(outputs)
-        predictions = outputs.numpy() * self.y_scale_ + self.y_mean_
+        predictions = self._link.inverse(outputs).numpy()
+        predictions = predictions * self.y_scale_ + self.y_mean_
         return predictions.ravel() if self._y_ndim == 1 else predictions
 
     def __sklearn_tags__(self):

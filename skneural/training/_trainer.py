@@ -56,7 +56,8 @@ class Trainer:
     module : torch.nn.Module
         The network, already on ``device``.
     loss : LossSpec
-        The resolved loss; :meth:`LossSpec.batch_loss` gives each batch's loss.
+        The resolved loss; :meth:`LossSpec.batch_loss` gives each batch's
+        loss and its ``link`` the validation metrics.
     optimizer : torch.optim.Optimizer
     device : torch.device
     batch_size : int
@@ -65,8 +66,6 @@ class Trainer:
     generator : torch.Generator
         CPU generator for the shuffling order (seeded by the estimator).
     callbacks : list of Callback
-    valid_metrics : callable, optional
-        ``(outputs, targets) -> dict`` of extra validation metrics.
     history : History, optional
         Continue this history (warm start) instead of a new one.
     verbose : int
@@ -108,7 +107,6 @@ class Trainer:
         shuffle,
         generator,
         callbacks=(),
-        valid_metrics=None,
         history=None,
         verbose=0,
         run_id=None,
@@ -124,7 +122,6 @@ class Trainer:
         # Callbacks that persist training state (checkpoints) run last, so
         # they see every other callback's state for the epoch.
         self.callbacks = sorted(callbacks, key=lambda cb: getattr(cb, "_runs_last", False))
-        self.valid_metrics = valid_metrics
         self.history = History() if history is None else history
         self.verbose = verbose
         self.should_stop = False
@@ -317,10 +314,7 @@ class Trainer:
         mean_weight = None if data.weight is None else float(data.weight.mean())
         with torch.inference_mode():
             loss = self.loss.batch_loss(outputs, data.y, data.weight, mean_weight)
-        logs = {"valid_loss": float(loss)}
-        if self.valid_metrics is not None:
-            logs.update(self.valid_metrics(outputs, data.y))
-        return logs
+        return {"valid_loss": float(loss), **self.loss.link.validation_metrics(outputs, data.y)}
 
 
 def _plain_logs(logs: dict) -> dict:

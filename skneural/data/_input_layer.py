@@ -117,16 +117,14 @@ class InputLayer:
         """The network tensor of ``X`` (validated as in :meth:`fit_transform`)."""
         raise NotImplementedError
 
-    def transform_in_chunks(self, X, chunk_rows: int) -> Iterator[np.ndarray]:
-        """The network tensor of ``X``, ``chunk_rows`` rows at a time.
+    def transform_in_chunks(self, X) -> Iterator[np.ndarray]:
+        """The network tensor of ``X`` as consecutive blocks of rows.
 
-        By default the whole tensor is made once and sliced; a case whose
-        transform works row by row overrides this so that only one chunk of
-        transformed rows exists at a time (``predict`` uses it).
+        ``predict`` uses it, so that a case whose transform works row by row
+        can bound its memory by the block instead of the data. By default
+        one block: :meth:`transform` of all of ``X``.
         """
-        tensor = self.transform(X)
-        for start in range(0, tensor.shape[0], chunk_rows):
-            yield tensor[start : start + chunk_rows]
+        yield self.transform(X)
 
     # -------------------------------------------------- for the network builder
     @property

@@ -1,10 +1,17 @@
 """The numeric case: numeric arrays, sparse matrices and all-numeric DataFrames."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
 
 from ._input_layer import InputLayer, _common_arguments
 from ._validation import check_finite, check_numeric_columns, to_float32_dense
+
+#: ``X`` is converted, checked and standardised in row blocks of about this
+#: many values (32 MB in float64), which bounds the memory these steps add.
+BLOCK_VALUES = 2**22
+#: Blocks are a multiple of this many rows (the CPU forward chunk).
+_BLOCK_ROW_MULTIPLE = 1024
 
 
 class NumericInput(InputLayer):
@@ -12,12 +19,18 @@ class NumericInput(InputLayer):
     ``"auto"``) or as it is (``preprocessing=None``).
 
     The standardisation is weighted (a weight of k counts like k copies of a
-    row); declared integer-code columns stay unscaled.
+    row); declared integer-code columns stay unscaled. It works block by
+    block: the statistics are accumulated in float64 with
+    :meth:`~sklearn.preprocessing.StandardScaler.partial_fit` (a single block
+    gives exactly ``StandardScaler.fit``), and the float32 tensor is scaled
+    in place, so ``fit_transform`` holds one float32 copy of ``X`` and
+    :meth:`transform_in_chunks` one block. The user's array is never written.
 
     Parameters
     ----------
     standardize : bool
-        Standardise the columns with a :class:`~sklearn.preprocessing.StandardScaler`.
+        Standardise the columns (``preprocessor_`` is then a fitted
+        :class:`~sklearn.preprocessing.StandardScaler`).
     preprocessing : {"auto", "standard"} or None
         The estimator's parameter, for the advice in error messages.
     **common
@@ -55,25 +68,71 @@ class NumericInput(InputLayer):
         check_numeric_columns(X, self.owner)
 
     def fit_transform(self, X, y=None, sample_weight=None) -> np.ndarray:
-        self.preprocessor_ = StandardScaler() if self.standardize else None
-        if self.preprocessor_ is not None:
-            self.preprocessor_.set_output(transform="default")
-        check_finite(X, self.owner)
-        X = to_float32_dense(X)
-        self.input_shape_ = (X.shape[1],)
+        X = _row_sliceable(X)
+        n_rows, n_columns = X.shape
+        self.input_shape_ = (n_columns,)
         self.code_columns_ = dict(self.declared_codes or {})
-        if self.preprocessor_ is not None:
-            self.preprocessor_.fit(X, sample_weight=sample_weight)
-        return self._scaled(X)
+        if not self.standardize:
+            self.preprocessor_ = None
+            return self.transform(X)
+        # The estimator's own scaler: arrays whatever sklearn's global
+        # transform_output setting says.
+        self.preprocessor_ = StandardScaler().set_output(transform="default")
+        tensor = np.empty((n_rows, n_columns), dtype=np.float32)
+        for rows in self._blocks(n_rows):
+            tensor[rows] = self._float32_block(X, rows)
+            weights = None if sample_weight is None else sample_weight[rows]
+            if weights is None or weights.sum() > 0:  # a block of zero weight adds nothing
+                self.preprocessor_.partial_fit(tensor[rows], sample_weight=weights)
+        for rows in self._blocks(n_rows):
+            self._scale(tensor[rows])
+        return tensor
 
     def transform(self, X) -> np.ndarray:
-        check_finite(X, self.owner)
-        return self._scaled(to_float32_dense(X))
+        X = _row_sliceable(X)
+        if self.preprocessor_ is None and _is_float32_array(X):
+            for rows in self._blocks(X.shape[0]):
+                check_finite(X[rows], self.owner)
+            return X  # already the network's input
+        tensor = np.empty(X.shape, dtype=np.float32)
+        for rows, block in zip(self._blocks(X.shape[0]), self.transform_in_chunks(X), strict=True):
+            tensor[rows] = block
+        return tensor
 
-    def _scaled(self, X: np.ndarray) -> np.ndarray:
-        if self.preprocessor_ is None:
-            return X
-        scaled = self.preprocessor_.transform(X).astype(np.float32, copy=False)
+    def transform_in_chunks(self, X):
+        X = _row_sliceable(X)
+        for rows in self._blocks(X.shape[0]):
+            block = self._float32_block(X, rows)
+            yield block if self.preprocessor_ is None else self._scale(block)
+
+    # ------------------------------------------------------------------ blocks
+    def _blocks(self, n_rows: int) -> list:
+        """Consecutive row slices of about :data:`BLOCK_VALUES` values."""
+        rows = max(1, BLOCK_VALUES // max(1, self.input_shape_[0]))
+        rows = -(-rows // _BLOCK_ROW_MULTIPLE) * _BLOCK_ROW_MULTIPLE
+        return [slice(start, min(start + rows, n_rows)) for start in range(0, n_rows, rows)]
+
+    def _float32_block(self, X, rows: slice) -> np.ndarray:
+        """Rows of ``X`` as a new, checked float32 array."""
+        block = X[rows]
+        check_finite(block, self.owner)
+        return to_float32_dense(block, copy=True)
+
+    def _scale(self, block: np.ndarray) -> np.ndarray:
+        """Standardise a float32 block in place, integer-code columns excepted."""
         codes = list(self.code_columns_)
-        scaled[:, codes] = X[:, codes]  # integer codes for embeddings stay unscaled
-        return scaled
+        kept = block[:, codes]
+        scaled = self.preprocessor_.transform(block, copy=False)
+        if not np.shares_memory(scaled, block):
+            block[...] = scaled
+        block[:, codes] = kept  # integer codes for embeddings stay unscaled
+        return block
+
+
+def _is_float32_array(X) -> bool:
+    return isinstance(X, np.ndarray) and X.dtype == np.float32 and X.flags.c_contiguous
+
+
+def _row_sliceable(X):
+    """``X`` with row slicing: COO matrices become CSR."""
+    return X.tocsr() if sp.issparse(X) and X.format == "coo" else X

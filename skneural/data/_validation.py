@@ -59,12 +59,15 @@ def check_finite(X, estimator_name: str) -> None:
     )
 
 
-def to_float32_dense(X) -> np.ndarray:
-    """Dense, C-contiguous float32 copy of a validated array or sparse matrix."""
+def to_float32_dense(X, copy: bool = False) -> np.ndarray:
+    """Dense, C-contiguous float32 version of a validated array or sparse matrix.
+
+    ``X`` itself when it is one already, unless ``copy``.
+    """
     if sp.issparse(X):
         X = X.toarray()
     with np.errstate(over="ignore"):
-        X = np.ascontiguousarray(X, dtype=np.float32)
+        X = np.array(X, dtype=np.float32, order="C", copy=True if copy else None)
     if not np.isfinite(X).all():
         raise ValueError(
             "Input X contains values too large for dtype('float32'); rescale the "

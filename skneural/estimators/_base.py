@@ -400,16 +400,19 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             torch.manual_seed(int(torch_seed))
             if not continuing:
                 self._link = loss_spec.link
-                self._init_network(X[train_index], loss_spec.n_outputs, device)
+                self._init_network(lambda: X[train_index], loss_spec.n_outputs, device)
             elif self.device_ != device:
                 self.module_.to(device)
                 self._optimizer = None
                 self.device_ = device
             if getattr(self, "_optimizer", None) is None:
                 self._optimizer = self._make_optimizer()
-            train = self._tensor_data(X, y_tensor, weights, train_index, device)
+            # One network input on the device, shared by the training and
+            # validation rows (never copied into subsets).
+            X_device = torch.from_numpy(X).to(device)
+            train = self._tensor_data(X_device, y_tensor, weights, train_index)
             valid = (
-                self._tensor_data(X, y_tensor, weights, valid_index, device)
+                self._tensor_data(X_device, y_tensor, weights, valid_index)
                 if len(valid_index)
                 else None
             )
@@ -484,7 +487,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads
 
-    def _init_network(self, X_train, n_outputs, device):
+    def _init_network(self, training_rows, n_outputs, device):
+        """Build the network; ``training_rows()`` gives the training rows of
+        the network input, gathered only for a module that reads them."""
         self.device_ = device
         self.module_ = build_module(
             self.module,
@@ -497,7 +502,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 "batch_norm": self.batch_norm,
             },
             module_params=self.module_params or {},
-            training_data=X_train,
+            training_data=training_rows,
         ).to(device)
         self._optimizer = None
 
@@ -511,12 +516,15 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         )
 
     @staticmethod
-    def _tensor_data(X, y, weights, index, device):
+    def _tensor_data(X, y, weights, index):
+        """The rows ``index`` of the network input ``X`` (a tensor on the device)."""
+        device = X.device
         index_tensor = torch.from_numpy(index)
         return TensorData(
-            torch.from_numpy(X[index]).to(device),
+            X,
             y[index_tensor].to(device),
             None if weights is None else torch.from_numpy(weights[index]).to(device),
+            rows=None if len(index) == X.shape[0] else index_tensor.to(device),
         )
 
     def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
@@ -573,9 +581,14 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _forward(self, X):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
-        X = self.input_layer_.transform(self._validate_inputs(X, reset=False)[0])
+        X = self._validate_inputs(X, reset=False)[0]
         with torch_threads(self._n_threads()):
-            return forward_in_chunks(self.module_, X, self.device_).cpu()
+            # Block by block, so predict holds one block of the network input.
+            outputs = [
+                forward_in_chunks(self.module_, block, self.device_).cpu()
+                for block in self.input_layer_.transform_in_chunks(X)
+            ]
+        return outputs[0] if len(outputs) == 1 else torch.cat(outputs)
 
     # --------------------------------------------------------- persistence
     def __getstate__(self):

@@ -218,7 +218,7 @@ default="log_loss"
     def _calibrate(self, valid):
         self.temperature_ = 1.0
         if self.temperature_scaling and valid is not None:
-            logits = forward_in_chunks(self.module_, valid.X, self.device_)
+            logits = forward_in_chunks(self.module_, valid.X, self.device_, rows=valid.rows)
             self.temperature_ = fit_temperature(logits, valid.y, self._link, valid.weight)
 
     def _stratify_labels(self, y_encoded):

@@ -56,10 +56,13 @@ def build_module(
         What the estimator's input layer tells about the input tensor
         (``n_features_in``, ``input_shape``, ``categorical_cardinalities``),
         passed where the constructor accepts it, like ``architecture_params``.
-    training_data : ndarray, optional
-        The training inputs. A module class with a ``data_dependent_kwargs(X,
-        kwargs)`` class method (the built-in ones) completes its arguments
-        from them, e.g. the bin edges of piecewise-linear embeddings.
+    training_data : ndarray or callable, optional
+        The training inputs, or a function returning them. A module class
+        with a ``data_dependent_kwargs(X, kwargs)`` class method (the
+        built-in ones) completes its arguments from them, e.g. the bin edges
+        of piecewise-linear embeddings. A function is called only when the
+        class needs the rows: when it also has ``needs_training_data(kwargs)``
+        and that returns False, the hook gets ``X=None`` instead.
 
     Returns
     -------
@@ -73,6 +76,9 @@ def build_module(
     kwargs = _accepted_kwargs(factory, {**shape_params, **architecture_params})
     kwargs.update(module_params)
     if training_data is not None and hasattr(factory, "data_dependent_kwargs"):
+        if callable(training_data):
+            needs = getattr(factory, "needs_training_data", None)
+            training_data = training_data() if needs is None or needs(kwargs) else None
         kwargs = factory.data_dependent_kwargs(training_data, kwargs)
     try:
         net = factory(**kwargs)

@@ -11,7 +11,7 @@ PREDICT_CHUNK_ROWS = 65536
 CPU_CHUNK_ROWS = 1024
 
 
-def forward_in_chunks(module, X, device) -> torch.Tensor:
+def forward_in_chunks(module, X, device, rows=None) -> torch.Tensor:
     """Run ``module`` in eval mode over ``X`` and return all outputs on ``device``.
 
     Parameters
@@ -20,6 +20,9 @@ def forward_in_chunks(module, X, device) -> torch.Tensor:
     X : numpy.ndarray or torch.Tensor
         Inputs; numpy arrays are copied to ``device`` chunk by chunk.
     device : torch.device
+    rows : torch.Tensor, optional
+        Forward only these rows of ``X`` (an index tensor on ``X``'s
+        device), in this order, gathered chunk by chunk.
 
     Returns
     -------
@@ -34,8 +37,10 @@ def forward_in_chunks(module, X, device) -> torch.Tensor:
     try:
         with torch.inference_mode():
             outputs = []
-            for start in range(0, X.shape[0], chunk_rows):
-                chunk = _to_tensor(X[start : start + chunk_rows], device)
+            n_total = X.shape[0] if rows is None else rows.shape[0]
+            for start in range(0, n_total, chunk_rows):
+                span = slice(start, start + chunk_rows)
+                chunk = _to_tensor(X[span] if rows is None else X[rows[span]], device)
                 n_rows = chunk.shape[0]
                 if on_cpu and n_rows < chunk_rows:
                     chunk = torch.cat(

@@ -30,6 +30,7 @@ from ..training import (
     forward_in_chunks,
 )
 from ..training._device import loadable_device, resolve_device
+from ..training._inference import check_output_shape
 from ..training._interrupt import interrupt_should_propagate
 from ..training._regularization import make_weight_penalty
 from ..training._threads import torch_threads
@@ -400,7 +401,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             torch.manual_seed(int(torch_seed))
             if not continuing:
                 self._link = loss_spec.link
-                self._init_network(lambda: X[train_index], loss_spec.n_outputs, device)
+                self._init_network(X, train_index, loss_spec.n_outputs, device)
             elif self.device_ != device:
                 self.module_.to(device)
                 self._optimizer = None
@@ -487,9 +488,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads
 
-    def _init_network(self, training_rows, n_outputs, device):
-        """Build the network; ``training_rows()`` gives the training rows of
-        the network input, gathered only for a module that reads them."""
+    def _init_network(self, X, train_index, n_outputs, device):
+        """Build the network for the network input ``X`` and check the width
+        of its outputs on two training rows (the rows a module's
+        ``data_dependent_kwargs`` reads are gathered only when it needs them)."""
         self.device_ = device
         self.module_ = build_module(
             self.module,
@@ -502,8 +504,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 "batch_norm": self.batch_norm,
             },
             module_params=self.module_params or {},
-            training_data=training_rows,
+            training_data=lambda: X[train_index],
         ).to(device)
+        check_output_shape(
+            self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__
+        )
         self._optimizer = None
 
     def _make_optimizer(self):

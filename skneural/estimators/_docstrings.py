@@ -28,7 +28,9 @@ module : str or type of torch.nn.Module, default="mlp"
         ``n_features_in``, ``input_shape`` (the shape of one sample of the
         input tensor), ``categorical_cardinalities``, ``hidden_layer_sizes``,
         ``activation``, ``dropout`` and ``batch_norm`` its constructor
-        accepts, plus ``module_params``.
+        accepts, plus ``module_params``. Its output must have shape
+        ``(n_samples, n_outputs)``; a first forward pass on two training rows
+        checks this before training.
     module_params : dict, default=None
         Extra constructor arguments of ``module``. Each entry is also a
         parameter of its own, ``module_params__<name>``, so

@@ -56,3 +56,32 @@ def _to_tensor(X, device) -> torch.Tensor:
     if isinstance(X, np.ndarray):
         X = torch.from_numpy(X)
     return X.to(device, non_blocking=True)
+
+
+def check_output_shape(module, sample: np.ndarray, n_outputs: int, device, owner: str) -> None:
+    """Raise a ``ValueError`` unless ``module`` maps the rows of ``sample`` to
+    a tensor of shape ``(n_rows, n_outputs)``.
+
+    Run once on a freshly built module, before training: a wrong width would
+    otherwise broadcast silently against the targets in the loss.
+    """
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.no_grad():  # not inference mode: lazy modules initialise here
+            outputs = module(_to_tensor(sample, device))
+    finally:
+        module.train(was_training)
+    expected = (sample.shape[0], n_outputs)
+    if not isinstance(outputs, torch.Tensor):
+        raise TypeError(
+            f"The module of {owner} must return a torch.Tensor of shape (n_samples, "
+            f"{n_outputs}), got {type(outputs).__name__}."
+        )
+    if tuple(outputs.shape) != expected:
+        raise ValueError(
+            f"The module of {owner} returns outputs of shape {tuple(outputs.shape)} for "
+            f"{sample.shape[0]} input rows, but the loss needs shape {expected}: "
+            f"{n_outputs} output(s) per row. Make the last layer {n_outputs} wide (a "
+            "module constructor that takes n_outputs gets it from the estimator)."
+        )

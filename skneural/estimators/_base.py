@@ -7,6 +7,7 @@ training itself runs in :class:`skneural.training.Trainer`.
 
 import copy
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import joblib
@@ -353,12 +354,27 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=False)
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        """Train from scratch, or continue the current network.
+
+        A fit that builds a new network either completes or leaves the
+        estimator as it was (fitted to the previous data, or unfitted): any
+        exception it raises puts the attributes back, and a
+        ``KeyboardInterrupt`` before the first epoch is raised, not swallowed.
+        A continued fit (``partial_fit``, ``warm_start``) changes the existing
+        network in place.
+        """
+        continuing = (incremental or self.warm_start) and hasattr(self, "module_")
+        if continuing:
+            return self._train(X, y, sample_weight, incremental, classes, continuing=True)
+        with _restored_on_failure(self):
+            return self._train(X, y, sample_weight, incremental, classes, continuing=False)
+
+    def _train(self, X, y, sample_weight, incremental, classes, *, continuing):
         device = self._check_extra_params()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
-        continuing = (incremental or self.warm_start) and hasattr(self, "module_")
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
         if not continuing:
@@ -443,7 +459,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             try:
                 trainer.fit(train, valid, n_epochs=n_epochs)
             except KeyboardInterrupt:
-                if interrupt_should_propagate():
+                # A new network without a trained epoch is no model to keep.
+                if interrupt_should_propagate() or (not continuing and trainer.epoch == 0):
                     raise
                 warnings.warn(
                     f"Training interrupted by the user after {trainer.epoch} epochs; "
@@ -629,6 +646,26 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+# Attributes scikit-learn's callback machinery (sklearn >= 1.9) sets during a
+# fit and deletes in its own teardown, after ``_fit`` returns or raises.
+_SKLEARN_FIT_SCOPED = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+
+
+@contextmanager
+def _restored_on_failure(estimator):
+    """Put ``estimator``'s attributes back as they were if the block raises
+    (any exception, ``KeyboardInterrupt`` included)."""
+    before = dict(vars(estimator))
+    try:
+        yield
+    except BaseException:
+        attributes = vars(estimator)
+        scoped = {name: attributes[name] for name in _SKLEARN_FIT_SCOPED if name in attributes}
+        attributes.clear()
+        attributes.update(before, **scoped)
+        raise
 
 
 def _to_cpu(value):

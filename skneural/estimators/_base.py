@@ -523,9 +523,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             module_params=self.module_params or {},
             training_data=lambda: X[train_index],
         ).to(device)
-        check_output_shape(
-            self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__
-        )
+        check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
 
     def _make_optimizer(self):

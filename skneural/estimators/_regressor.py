@@ -11,6 +11,22 @@ from . import _docstrings
 from ._base import BaseNeuralEstimator
 
 
+def check_float32_target(y: np.ndarray) -> None:
+    """Reject targets that are not finite or do not fit in float32, where the
+    network trains (their scale statistics would overflow to infinity)."""
+    if not np.isfinite(y).all():
+        what = "NaN" if np.isnan(y).any() else "infinity"
+        raise ValueError(f"Input y contains {what}; the target must be finite.")
+    largest = float(np.abs(y).max(initial=0.0))
+    if largest > float(np.finfo(np.float32).max):
+        raise ValueError(
+            f"Input y contains values too large for dtype('float32') (largest |y| is "
+            f"{largest:.3g}); the network trains in float32: rescale the target first "
+            "(e.g. divide it by a power of ten, or model log(y)) and undo it on the "
+            "predictions, e.g. with sklearn.compose.TransformedTargetRegressor."
+        )
+
+
 class NeuralRegressor(RegressorMixin, BaseNeuralEstimator):
     """Neural network regressor trained with PyTorch.
 
@@ -140,6 +156,7 @@ or callable, default="squared_error"
         y = np.asarray(y, dtype=np.float64)
         if y.ndim > 2:
             raise ValueError(f"y must be 1-D or 2-D, got an array of shape {y.shape}.")
+        check_float32_target(y)
         y2d = y.reshape(len(y), -1)
         if fitting:
             self._y_ndim = y.ndim

@@ -222,3 +222,31 @@ def test_custom_scalar_loss_with_sample_weight(binary_data):
     NeuralClassifier(loss=mean_cross_entropy, **FAST).fit(X, y)  # fine without weights
     with pytest.raises(ValueError, match="returned a scalar, so sample_weight"):
         NeuralClassifier(loss=mean_cross_entropy, **FAST).fit(X, y, sample_weight=np.ones(len(y)))
+
+
+@pytest.mark.parametrize("value", [1e300, -1e39])
+def test_target_too_large_for_float32(regression_data, value):
+    # Trained to inf predictions with only a numpy overflow warning before.
+    X, y = regression_data
+    y = y.copy()
+    y[0] = value
+    with pytest.raises(ValueError, match=r"y contains values too large for dtype\('float32'\)"):
+        NeuralRegressor(**FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("value, name", [(np.nan, "NaN"), (np.inf, "infinity")])
+@pytest.mark.parametrize("frame", [False, True], ids=["array", "DataFrame"])
+def test_target_must_be_finite(regression_data, value, name, frame):
+    X, y = regression_data
+    y = y.copy()
+    y[3] = value
+    X = pd.DataFrame(X).add_prefix("x").assign(city=["a", "b"] * 100) if frame else X
+    with pytest.raises(ValueError, match=f"Input y contains {name}"):
+        NeuralRegressor(**FAST).fit(X, y)
+
+
+def test_partial_fit_checks_the_target_too(regression_data):
+    X, y = regression_data
+    reg = NeuralRegressor(**FAST).partial_fit(X, y)
+    with pytest.raises(ValueError, match="too large for dtype"):
+        reg.partial_fit(X[:2], [1e300, 0.0])

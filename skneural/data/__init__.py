@@ -10,7 +10,14 @@ from ._numeric_input import NumericInput
 from ._split import validation_split
 from ._tabular_input import TabularInput
 from ._transformer_input import TransformerInput
-from ._validation import check_finite, check_numeric_columns, to_float32, to_float32_dense
+from ._validation import (
+    check_class_labels,
+    check_finite,
+    check_numeric_columns,
+    check_numeric_target,
+    to_float32,
+    to_float32_dense,
+)
 
 for _case in (NumericInput, TransformerInput, TabularInput):
     register_input_layer(_case)
@@ -20,8 +27,10 @@ __all__ = [
     "NumericInput",
     "TabularInput",
     "TransformerInput",
+    "check_class_labels",
     "check_finite",
     "check_numeric_columns",
+    "check_numeric_target",
     "register_input_layer",
     "select_input_layer",
     "to_float32",

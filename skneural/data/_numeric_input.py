@@ -5,7 +5,14 @@ import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
 
 from ._input_layer import InputLayer, _common_arguments
-from ._validation import check_finite, check_numeric_columns, to_float32_dense
+from ._validation import (
+    MISSING_HINT,
+    PREPROCESSING_HINT,
+    check_finite,
+    check_numeric_array,
+    check_numeric_columns,
+    to_float32_dense,
+)
 
 #: ``X`` is converted, checked and standardised in row blocks of about this
 #: many values (32 MB in float64), which bounds the memory these steps add.
@@ -31,8 +38,6 @@ class NumericInput(InputLayer):
     standardize : bool
         Standardise the columns (``preprocessor_`` is then a fitted
         :class:`~sklearn.preprocessing.StandardScaler`).
-    preprocessing : {"auto", "standard"} or None
-        The estimator's parameter, for the advice in error messages.
     **common
         See :class:`InputLayer`.
     """
@@ -45,10 +50,10 @@ class NumericInput(InputLayer):
         "ensure_all_finite": False,
     }
 
-    def __init__(self, *, standardize: bool, preprocessing, **common):
+    def __init__(self, *, standardize: bool, **common):
         super().__init__(**common)
         self.standardize = standardize
-        self.preprocessing = preprocessing
+        self._fitted = False  # error messages advise differently after fit
 
     @classmethod
     def accepts(cls, params: dict, X) -> bool:
@@ -57,15 +62,17 @@ class NumericInput(InputLayer):
 
     @classmethod
     def from_params(cls, params: dict, X, *, owner: str, random_state: int):
-        preprocessing = params.get("preprocessing")
         return cls(
-            standardize=preprocessing is not None,
-            preprocessing=preprocessing,
+            standardize=params.get("preprocessing") is not None,
             **_common_arguments(params, X, owner),
         )
 
     def check_input(self, X, *, fitting: bool) -> None:
-        check_numeric_columns(X, self.owner)
+        # After fit, advice to change the preprocessing would not help: the
+        # fitted model prepares columns as they were in fit.
+        hint = PREPROCESSING_HINT if fitting else self._refit_hint("encode")
+        check_numeric_columns(X, self.owner, hint)
+        check_numeric_array(X, self.owner, hint)
 
     def fit_transform(self, X, y=None, sample_weight=None) -> np.ndarray:
         X = _row_sliceable(X)
@@ -74,7 +81,9 @@ class NumericInput(InputLayer):
         self.code_columns_ = dict(self.declared_codes or {})
         if not self.standardize:
             self.preprocessor_ = None
-            return self.transform(X)
+            tensor = self.transform(X)
+            self._fitted = True
+            return tensor
         # The estimator's own scaler: arrays whatever sklearn's global
         # transform_output setting says.
         self.preprocessor_ = StandardScaler().set_output(transform="default")
@@ -86,13 +95,14 @@ class NumericInput(InputLayer):
                 self.preprocessor_.partial_fit(tensor[rows], sample_weight=weights)
         for rows in self._blocks(n_rows):
             self._scale(tensor[rows])
+        self._fitted = True
         return tensor
 
     def transform(self, X) -> np.ndarray:
         X = _row_sliceable(X)
         if self.preprocessor_ is None and _is_float32_array(X):
             for rows in self._blocks(X.shape[0]):
-                check_finite(X[rows], self.owner)
+                check_finite(X[rows], self.owner, self._missing_hint)
             return X  # already the network's input
         tensor = np.empty(X.shape, dtype=np.float32)
         for rows, block in zip(self._blocks(X.shape[0]), self.transform_in_chunks(X), strict=True):
@@ -115,8 +125,19 @@ class NumericInput(InputLayer):
     def _float32_block(self, X, rows: slice) -> np.ndarray:
         """Rows of ``X`` as a new, checked float32 array."""
         block = X[rows]
-        check_finite(block, self.owner)
+        check_finite(block, self.owner, self._missing_hint)
         return to_float32_dense(block, copy=True)
+
+    @property
+    def _missing_hint(self) -> str:
+        return self._refit_hint("impute") if self._fitted else MISSING_HINT
+
+    def _refit_hint(self, verb: str) -> str:
+        return (
+            f"it was fitted on numeric data without missing values and cannot {verb} "
+            "them: pass the columns as they were in fit, or refit on data like these (as "
+            f"a DataFrame, with preprocessing='auto', which {verb}s them)"
+        )
 
     def _scale(self, block: np.ndarray) -> np.ndarray:
         """Standardise a float32 block in place, integer-code columns excepted."""

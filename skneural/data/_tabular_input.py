@@ -1,5 +1,6 @@
 """The tabular case: a raw DataFrame (text, categories, dates, missing values)."""
 
+import numpy as np
 import pandas as pd
 
 from ._input_layer import _common_arguments
@@ -49,6 +50,21 @@ class TabularInput(TransformerInput):
         # transform_output setting says.
         tabular.set_output(transform="default")
         return cls(transformer=tabular, **_common_arguments(params, X, owner))
+
+    def check_input(self, X, *, fitting: bool) -> None:
+        """After fit, reject an array that is not numeric: the preprocessing reads
+        the columns of the training DataFrame by name and kind."""
+        if fitting or isinstance(X, pd.DataFrame) or hasattr(X, "toarray"):
+            return
+        values = np.asarray(X)
+        if values.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{self.owner} was fitted on a DataFrame and prepares its columns by name "
+                f"and kind, but X is a {type(X).__name__} of dtype {values.dtype}: pass a "
+                "DataFrame with the columns seen in fit"
+                + ("" if self.feature_names is None else f" ({list(self.feature_names)})")
+                + "."
+            )
 
     def _code_columns(self) -> dict:
         """Declared code columns, else the preprocessor's (the last columns)."""

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks
-from ..data import select_input_layer, validation_split
+from ..data import check_numeric_target, select_input_layer, validation_split
 from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
 from ..training import (
     OPTIMIZERS,
@@ -295,6 +295,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         (``reset``) or checking the number of features and their names."""
         layer = self.input_layer_
         layer.check_input(X, fitting=reset)
+        if y is not None and self._y_numeric:
+            check_numeric_target(y, type(self).__name__)
         checks = layer.x_validation
         if checks is None:  # the layer takes X as given
             if y is not None:

@@ -9,6 +9,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
+from ..data import check_class_labels
 from ..training import CLASSIFICATION_LOSSES, forward_in_chunks
 from ..training._calibration import fit_temperature
 from ..training._losses import classification_loss
@@ -32,11 +33,14 @@ default="log_loss"
         ``"log_loss"`` is softmax cross-entropy for single-label targets and
         per-label sigmoid cross-entropy for multilabel ones.
         ``"binary_cross_entropy"`` uses one sigmoid output for binary targets.
-        A callable ``(logits, targets) -> tensor`` (or an ``nn.Module`` loss)
-        receives class indices, or a float indicator matrix for multilabel
-        targets; return one loss per row to support sample weights.
+        A callable ``(logits, targets) -> tensor`` (or an ``nn.Module`` loss,
+        or a loss class such as ``torch.nn.CrossEntropyLoss``, instantiated
+        with ``loss_params``) receives class indices, or a float indicator
+        matrix for multilabel targets; return one loss per row to support
+        sample weights.
     loss_params : dict, default=None
-        Options of the named loss (the classification losses take none).
+        Options of the named loss (the classification losses take none), or
+        the constructor arguments of a loss class.
     label_smoothing : float in [0, 1), default=0.1
         Share of each target spread uniformly over the classes (for sigmoid
         outputs: targets ``y * (1 - s) + s / 2``), applied by the built-in
@@ -162,6 +166,7 @@ default="log_loss"
 
     # ------------------------------------------------------------ targets
     def _encode_targets(self, y, *, fitting, classes=None, sample_weight=None):
+        check_class_labels(y, type(self).__name__)
         target_type = type_of_target(y, input_name="y")
         if target_type == "multilabel-indicator":
             return self._encode_multilabel(y, fitting=fitting)
@@ -176,6 +181,11 @@ default="log_loss"
             self._multilabel = False
             self.classes_ = np.unique(y if classes is None else classes)
             self.temperature_ = 1.0  # until _calibrate: predictions during training
+            if classes is not None and len(self.classes_) < 2:
+                raise ValueError(
+                    f"classes must list at least 2 classes for {type(self).__name__}, got "
+                    f"{self.classes_.tolist()!r}."
+                )
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in the "
@@ -256,8 +266,20 @@ default="log_loss"
             The estimator, trained for one more epoch.
         """
         first_call = not hasattr(self, "module_")
+        if classes is not None:
+            check_class_labels(classes, type(self).__name__)
         if first_call and classes is None and type_of_target(y) != "multilabel-indicator":
             raise ValueError("classes must be passed on the first call to partial_fit.")
+        if (
+            not first_call
+            and classes is not None
+            and not self._multilabel
+            and not np.array_equal(np.unique(classes), self.classes_)
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on last call to partial_fit, "
+                f"was: {self.classes_!r}"
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict_proba(self, X):

@@ -41,11 +41,14 @@ class NeuralRegressor(RegressorMixin, BaseNeuralEstimator):
 or callable, default="squared_error"
         Training loss. ``"poisson"`` predicts ``exp`` of the network output and
         needs non-negative targets. A callable ``(y_pred, y_true) -> tensor``
-        (or an ``nn.Module`` loss) receives float tensors of shape
-        ``(n, n_outputs)``; return one loss per row to support sample weights.
+        (or an ``nn.Module`` loss, or a loss class such as
+        ``torch.nn.HuberLoss``, instantiated with ``loss_params``) receives
+        float tensors of shape ``(n, n_outputs)``; return one loss per row to
+        support sample weights.
     loss_params : dict, default=None
         Options of the named loss: ``delta`` for "huber" (default 1.0),
-        ``quantile`` for "quantile" (default 0.5).
+        ``quantile`` for "quantile" (default 0.5); or the constructor
+        arguments of a loss class.
     {training}
     standardize_target : bool, default=True
         Train on the target centred and scaled to unit variance, and undo the

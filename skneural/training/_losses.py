@@ -79,8 +79,24 @@ def _check_loss_params(name: str, loss_params: dict) -> None:
         )
 
 
-def _custom_loss(loss) -> Callable:
-    """Wrap a user loss so it returns per-sample values when it can."""
+def _custom_loss(loss, loss_params: dict) -> Callable:
+    """Wrap a user loss so it returns per-sample values when it can.
+
+    A loss class (``torch.nn.CrossEntropyLoss``, as skorch users pass it) is
+    instantiated with ``loss_params``.
+    """
+    if isinstance(loss, type):
+        try:
+            loss = loss(**loss_params)
+        except TypeError as exc:
+            raise TypeError(
+                f"Could not build loss {loss.__name__} with arguments {sorted(loss_params)}: {exc}"
+            ) from exc
+        if not callable(loss):
+            raise TypeError(
+                f"loss must be a callable or a class of callables (such as a torch.nn loss "
+                f"class), got the class {type(loss).__name__}, whose instances are not callable."
+            )
     if isinstance(loss, nn.Module) and hasattr(loss, "reduction"):
         loss = copy.deepcopy(loss)
         loss.reduction = "none"
@@ -107,7 +123,9 @@ def classification_loss(
     """
     if callable(loss):
         return LossSpec(
-            _custom_loss(loss), n_classes, LINKS["sigmoid" if multilabel else "softmax"]
+            _custom_loss(loss, loss_params),
+            n_classes,
+            LINKS["sigmoid" if multilabel else "softmax"],
         )
     if "label_smoothing" in loss_params:
         raise ValueError(
@@ -169,7 +187,7 @@ def _smoothed_binary_bce(smoothing: float) -> Callable:
 def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
     """Resolve a regressor's ``loss`` parameter (targets are float ``(n, k)``)."""
     if callable(loss):
-        return LossSpec(_custom_loss(loss), n_outputs, LINKS["identity"])
+        return LossSpec(_custom_loss(loss, loss_params), n_outputs, LINKS["identity"])
     _check_loss_params(loss, loss_params)
     if loss == "squared_error":
         function = lambda y_pred, y_true: _rowwise((y_pred - y_true) ** 2)  # noqa: E731

@@ -63,7 +63,7 @@ def test_standardisation_in_blocks_matches_one_pass(small_blocks, weighted):
     if weighted:
         weights = np.random.RandomState(1).uniform(0, 2, len(X)).astype(np.float32)
         weights[:5000] = 0  # whole blocks of zero weight add nothing
-    layer = NumericInput(standardize=True, preprocessing="standard", owner="test")
+    layer = NumericInput(standardize=True, owner="test")
     tensor = layer.fit_transform(X, sample_weight=weights)
     expected = StandardScaler().fit(X, sample_weight=weights).transform(X)
     np.testing.assert_allclose(tensor, expected, rtol=0, atol=1e-6)
@@ -74,7 +74,7 @@ def test_standardisation_in_blocks_matches_one_pass(small_blocks, weighted):
 def test_one_block_is_exactly_standard_scaler():
     X, _ = _data(np.float32)
     weights = np.random.RandomState(1).uniform(0, 2, len(X))
-    layer = NumericInput(standardize=True, preprocessing="standard", owner="test")
+    layer = NumericInput(standardize=True, owner="test")
     expected = StandardScaler().fit(X, sample_weight=weights).transform(X)
     np.testing.assert_array_equal(layer.fit_transform(X, sample_weight=weights), expected)
 

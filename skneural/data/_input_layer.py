@@ -108,8 +108,10 @@ class InputLayer:
         -------
         ndarray
             The network's input, of shape ``(n_samples, *input_shape_)``:
-            C-contiguous float32, finite. It may be ``X`` itself when no
-            conversion is needed; it is never written to.
+            C-contiguous and finite, float32 for the built-in cases (a case
+            may return what its modules take, e.g. int64 token ids). It may
+            be ``X`` itself when no conversion is needed; the estimator never
+            writes to it.
         """
         raise NotImplementedError
 

@@ -1,7 +1,24 @@
-"""From user inputs to validated arrays: checks, conversion and validation splits.
+"""From user inputs to the network's tensors: input layers, checks, validation splits.
 
-Internal machinery of the estimators, with no public API: import from the
-private submodules.
+The estimators turn ``X`` into tensors through an :class:`InputLayer`, one
+case per kind of input, chosen by :func:`select_input_layer` among the cases
+registered with :func:`register_input_layer`. The checks and splits the
+estimators use are internal: import them from the private submodules.
 """
 
-__all__: list[str] = []
+from ._input_layer import InputLayer, register_input_layer, select_input_layer
+from ._numeric_input import NumericInput
+from ._tabular_input import TabularInput
+from ._transformer_input import TransformerInput
+
+for _case in (NumericInput, TransformerInput, TabularInput):
+    register_input_layer(_case)
+
+__all__ = [
+    "InputLayer",
+    "NumericInput",
+    "TabularInput",
+    "TransformerInput",
+    "register_input_layer",
+    "select_input_layer",
+]

@@ -7,11 +7,12 @@ member that never saw a class simply contributes probability 0 to it.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import get_tags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..utils._sklearn_compat import validate_data
 
@@ -34,8 +35,26 @@ class _MemberEnsembleMixin:
             return self._default_estimator()
         return clone(self.estimator)
 
+    def _validate_fit_data(self, X, y):
+        """``X`` and ``y`` checked as far as the ensemble needs (shapes, feature
+        names); the members check the values.
+
+        A DataFrame stays a DataFrame, so that members with their own input
+        preprocessing (a network's ``preprocessing="auto"``, a Pipeline) see
+        its text, category, boolean and datetime columns and missing values;
+        other inputs become arrays of any dtype.
+        """
+        if not isinstance(X, pd.DataFrame):
+            return validate_data(self, X, y, multi_output=self._multi_output, **X_CHECKS)
+        y = validate_data(self, "no_validation", y, multi_output=self._multi_output)
+        validate_data(self, X, skip_check_array=True)  # after y: records the names
+        check_consistent_length(X, y)
+        return X, y
+
     def _validate_X(self, X):
         check_is_fitted(self)
+        if isinstance(X, pd.DataFrame):
+            return validate_data(self, X, reset=False, skip_check_array=True)
         return validate_data(self, X, reset=False, **X_CHECKS)
 
     def __sklearn_tags__(self):

@@ -16,9 +16,8 @@ from ..utils._sklearn_compat import (
     _fit_context,
     _safe_indexing,
     _set_random_states,
-    validate_data,
 )
-from ._averaging import X_CHECKS, _AveragingClassifierMixin, _AveragingRegressorMixin
+from ._averaging import _AveragingClassifierMixin, _AveragingRegressorMixin
 
 
 def _fit_member(member, X, y, sample_weight, rows, features):
@@ -76,7 +75,10 @@ class _BaseDeepEnsemble(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            A DataFrame is passed to the members as it is (it may hold text,
+            category, boolean and datetime columns and missing values when
+            the members accept them, as skneural's networks do).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
             Passed on to every member's ``fit`` (restricted to its bootstrap
@@ -87,7 +89,7 @@ class _BaseDeepEnsemble(BaseEstimator):
         self : object
             The fitted ensemble.
         """
-        X, y = validate_data(self, X, y, multi_output=self._multi_output, **X_CHECKS)
+        X, y = self._validate_fit_data(X, y)
         y = self._encode_targets(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)

@@ -7,8 +7,8 @@ from numbers import Integral, Real
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ..estimators import NeuralClassifier, NeuralRegressor
-from ..utils._sklearn_compat import Interval, _fit_context, _set_random_states, validate_data
-from ._averaging import X_CHECKS, _AveragingClassifierMixin, _AveragingRegressorMixin
+from ..utils._sklearn_compat import Interval, _fit_context, _set_random_states
+from ._averaging import _AveragingClassifierMixin, _AveragingRegressorMixin
 from ._snapshot_callback import SnapshotCallback
 
 
@@ -37,7 +37,10 @@ class _BaseSnapshotEnsemble(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            A DataFrame is passed to the members as it is (it may hold text,
+            category, boolean and datetime columns and missing values when
+            the members accept them, as skneural's networks do).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
             Passed on to the network's ``fit``.
@@ -47,7 +50,7 @@ class _BaseSnapshotEnsemble(BaseEstimator):
         self : object
             The fitted ensemble.
         """
-        X, y = validate_data(self, X, y, multi_output=self._multi_output, **X_CHECKS)
+        X, y = self._validate_fit_data(X, y)
         y = self._encode_targets(y)
         net = self._member_template()
         if self.min_lr >= net.lr:

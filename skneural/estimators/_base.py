@@ -7,6 +7,7 @@ training itself runs in :class:`skneural.training.Trainer`.
 
 import copy
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import joblib
@@ -19,13 +20,13 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
-from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
+from ..data._input_layer import select_input_layer
 from ..data._split import validation_split
-from ..data._validation import check_finite, check_numeric_columns, to_float32_dense
+from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, build_module
 from ..nn._mlp import ACTIVATIONS
 from ..training._device import loadable_device, resolve_device
-from ..training._inference import forward_in_chunks
+from ..training._inference import check_output_shape, forward_in_chunks
 from ..training._interrupt import interrupt_should_propagate
 from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
@@ -46,19 +47,14 @@ from ..utils._sklearn_compat import (
 )
 
 _SEED_HIGH = 2**31 - 1
-_NUMERIC_X = {
-    "accept_sparse": ("csr", "csc", "coo"),
-    "dtype": (np.float32, np.float64),
-    "ensure_all_finite": False,
-}
 
 
 class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     """Parameters, validation and the fit/predict flow common to all estimators.
 
     Subclasses define how targets are encoded (``_encode_targets``), which
-    loss is resolved (``_resolve_loss``), what the validation metric is
-    (``_valid_metrics``), how rows are stratified for the validation split
+    loss is resolved (``_resolve_loss``; its link gives the predictions and
+    the validation metric), how rows are stratified for the validation split
     (``_stratify_labels``), whether ``y`` must be numeric (``_y_numeric``) and
     what happens on the validation rows after training (``_calibrate``).
 
@@ -288,58 +284,33 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return resolve_device(self.device)
 
     # --------------------------------------------------------------- data
-    def _prepare_inputs(self, X, y=None, *, fitting, seed=0):
-        """Validate ``X`` (and ``y``) and map ``X`` to the float32 matrix the
-        network sees, through the input preprocessing fitted here when
-        ``fitting`` (see the ``preprocessing`` parameter)."""
-        if fitting:
-            self._input_kind, self.preprocessor_ = resolve_preprocessing(
-                self.preprocessing, X, seed
-            )
-        if self._input_kind in ("tabular", "custom"):
-            X_raw = X
+    @property
+    def preprocessor_(self):
+        """The fitted input transformer (``None`` without one); see ``input_layer_``."""
+        return self.input_layer_.preprocessor_
+
+    def _validate_inputs(self, X, y=None, *, reset):
+        """Check ``X`` (and ``y``) as the input layer asks, recording
+        (``reset``) or checking the number of features and their names."""
+        layer = self.input_layer_
+        layer.check_input(X, fitting=reset)
+        if y is not None and self._y_numeric:
+            check_numeric_target(y, type(self).__name__)
+        checks = layer.x_validation
+        if checks is None:  # the layer takes X as given
             if y is not None:
                 y = validate_data(
                     self, "no_validation", y, multi_output=True, y_numeric=self._y_numeric
                 )
                 check_consistent_length(X, y)
-            _check_feature_names(self, X, reset=fitting)
-            _check_n_features(self, X, reset=fitting)
-            what = f"the preprocessing {type(self.preprocessor_).__name__}"
-            transform = (
-                self.preprocessor_.fit_transform if fitting else self.preprocessor_.transform
-            )
-            X = to_float32(transform(X_raw), what)
-            self._n_network_inputs = X.shape[1]
+            _check_feature_names(self, X, reset=reset)
+            _check_n_features(self, X, reset=reset)
             return X, y
-        name = type(self).__name__
-        check_numeric_columns(X, name)
         if y is None:
-            X = validate_data(self, X, reset=fitting, **_NUMERIC_X)
-        else:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=fitting,
-                multi_output=True,
-                y_numeric=self._y_numeric,
-                **_NUMERIC_X,
-            )
-        check_finite(X, name)
-        return to_float32_dense(X), y
-
-    def _standardize(self, X, *, fitting, sample_weight=None):
-        """Apply (and in ``fit``, fit) the standard scaling of numeric inputs;
-        weighted, so a weight of k counts like k copies of a row."""
-        if self._input_kind != "standard":
-            return X
-        if fitting:
-            self.preprocessor_.fit(X, sample_weight=sample_weight)
-        scaled = self.preprocessor_.transform(X).astype(np.float32, copy=False)
-        codes = list(self._categorical_cardinalities())
-        scaled[:, codes] = X[:, codes]  # integer codes for embeddings stay unscaled
-        return scaled
+            return validate_data(self, X, reset=reset, **checks), None
+        return validate_data(
+            self, X, y, reset=reset, multi_output=True, y_numeric=self._y_numeric, **checks
+        )
 
     def _sample_weight(self, sample_weight, X, y_raw):
         """Per-row weights (sample and class weights combined), or ``None``."""
@@ -384,6 +355,22 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=False)
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        """Train from scratch, or continue the current network.
+
+        A fit that builds a new network either completes or leaves the
+        estimator as it was (fitted to the previous data, or unfitted): any
+        exception it raises puts the attributes back, and a
+        ``KeyboardInterrupt`` before the first epoch is raised, not swallowed.
+        A continued fit (``partial_fit``, ``warm_start``) changes the existing
+        network in place.
+        """
+        continuing = (incremental or self.warm_start) and hasattr(self, "module_")
+        if continuing:
+            return self._train(X, y, sample_weight, incremental, classes, continuing=True)
+        with _restored_on_failure(self):
+            return self._train(X, y, sample_weight, incremental, classes, continuing=False)
+
+    def _train(self, X, y, sample_weight, incremental, classes, *, continuing):
         device = self._check_extra_params()
         if y is None:
             raise ValueError(
@@ -392,12 +379,21 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         n_epochs = 1 if incremental else self.max_epochs
         # scikit-learn callbacks score on the data as the user passed it.
         sklearn_task = self._sklearn_fit_task(n_epochs, X, y, sample_weight)
-        continuing = (incremental or self.warm_start) and hasattr(self, "module_")
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
-        X, y = self._prepare_inputs(X, y, fitting=not continuing, seed=int(split_seed))
+        if not continuing:
+            self.input_layer_ = select_input_layer(
+                self.get_params(deep=False),
+                X,
+                owner=type(self).__name__,
+                random_state=int(split_seed),
+            )
+        X, y = self._validate_inputs(X, y, reset=not continuing)
         weights = self._sample_weight(sample_weight, X, y)
-        X = self._standardize(X, fitting=not continuing, sample_weight=weights)
+        if continuing:
+            X = self.input_layer_.transform(X)
+        else:
+            X = self.input_layer_.fit_transform(X, y, sample_weight=weights)
         y_tensor = self._encode_targets(
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
@@ -423,16 +419,19 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             torch.manual_seed(int(torch_seed))
             if not continuing:
                 self._link = loss_spec.link
-                self._init_network(X[train_index], loss_spec.n_outputs, device)
+                self._init_network(X, train_index, loss_spec.n_outputs, device)
             elif self.device_ != device:
                 self.module_.to(device)
                 self._optimizer = None
                 self.device_ = device
             if getattr(self, "_optimizer", None) is None:
                 self._optimizer = self._make_optimizer()
-            train = self._tensor_data(X, y_tensor, weights, train_index, device)
+            # One network input on the device, shared by the training and
+            # validation rows (never copied into subsets).
+            X_device = torch.from_numpy(X).to(device)
+            train = self._tensor_data(X_device, y_tensor, weights, train_index)
             valid = (
-                self._tensor_data(X, y_tensor, weights, valid_index, device)
+                self._tensor_data(X_device, y_tensor, weights, valid_index)
                 if len(valid_index)
                 else None
             )
@@ -454,7 +453,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 shuffle=self.shuffle,
                 generator=generator,
                 callbacks=callbacks,
-                valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
                 identity=lambda: self._run_identity(
@@ -465,7 +463,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             try:
                 trainer.fit(train, valid, n_epochs=n_epochs)
             except KeyboardInterrupt:
-                if interrupt_should_propagate():
+                # A new network without a trained epoch is no model to keep.
+                if interrupt_should_propagate() or (not continuing and trainer.epoch == 0):
                     raise
                 warnings.warn(
                     f"Training interrupted by the user after {trainer.epoch} epochs; "
@@ -516,33 +515,26 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads
 
-    def _init_network(self, X_train, n_outputs, device):
+    def _init_network(self, X, train_index, n_outputs, device):
+        """Build the network for the network input ``X`` and check the width
+        of its outputs on two training rows (the rows a module's
+        ``data_dependent_kwargs`` reads are gathered only when it needs them)."""
         self.device_ = device
         self.module_ = build_module(
             self.module,
-            n_features_in=X_train.shape[1],
             n_outputs=n_outputs,
+            input_params=self.input_layer_.module_kwargs,
             architecture_params={
                 "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "activation": self.activation,
                 "dropout": self.dropout,
                 "batch_norm": self.batch_norm,
-                "categorical_cardinalities": self._categorical_cardinalities() or None,
             },
             module_params=self.module_params or {},
-            training_data=X_train,
+            training_data=lambda: X[train_index],
         ).to(device)
+        check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
-
-    def _categorical_cardinalities(self) -> dict:
-        """``{input column: cardinality}`` of the integer-code columns the network
-        embeds: declared in ``module_params``, or made by the tabular preprocessing."""
-        declared = (self.module_params or {}).get("categorical_cardinalities")
-        if declared is not None:
-            return dict(declared)
-        if self._input_kind == "tabular":
-            return code_columns(self.preprocessor_, self._n_network_inputs)
-        return {}
 
     def _make_optimizer(self):
         return build_optimizer(
@@ -554,12 +546,15 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         )
 
     @staticmethod
-    def _tensor_data(X, y, weights, index, device):
+    def _tensor_data(X, y, weights, index):
+        """The rows ``index`` of the network input ``X`` (a tensor on the device)."""
+        device = X.device
         index_tensor = torch.from_numpy(index)
         return TensorData(
-            torch.from_numpy(X[index]).to(device),
+            X,
             y[index_tensor].to(device),
             None if weights is None else torch.from_numpy(weights[index]).to(device),
+            rows=None if len(index) == X.shape[0] else index_tensor.to(device),
         )
 
     def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
@@ -604,7 +599,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 "preprocessing='auto'), or declare integer-code columns with "
                 "module_params={'categorical_cardinalities': {column: n_codes}}."
             )
-        labels = self._code_labels()
+        labels = self.input_layer_.code_labels()
         frames = {}
         for column, table in tables.items():
             name, index = labels[column]
@@ -612,30 +607,18 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             frames[name] = pd.DataFrame(weights, index=pd.Index(index, name=name))
         return frames
 
-    def _code_labels(self) -> dict:
-        """``{input column: (name, labels of its codes)}`` for embedded columns."""
-        cardinalities = self._categorical_cardinalities()
-        if self._input_kind == "tabular" and "categorical_cardinalities" not in (
-            self.module_params or {}
-        ):
-            named = self.preprocessor_.code_categories()
-            return {
-                column: (name, ["<unknown>", *categories])
-                for column, (name, categories) in zip(cardinalities, named.items(), strict=True)
-            }
-        names = getattr(self, "feature_names_in_", None)
-        return {
-            column: (str(names[column]) if names is not None else f"x{column}", list(range(card)))
-            for column, card in cardinalities.items()
-        }
-
     # ------------------------------------------------------------- predict
     def _forward(self, X):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
-        X = self._standardize(self._prepare_inputs(X, fitting=False)[0], fitting=False)
+        X = self._validate_inputs(X, reset=False)[0]
         with torch_threads(self._n_threads()):
-            return forward_in_chunks(self.module_, X, self.device_).cpu()
+            # Block by block, so predict holds one block of the network input.
+            outputs = [
+                forward_in_chunks(self.module_, block, self.device_).cpu()
+                for block in self.input_layer_.transform_in_chunks(X)
+            ]
+        return outputs[0] if len(outputs) == 1 else torch.cat(outputs)
 
     # --------------------------------------------------------- persistence
     def __getstate__(self):
@@ -671,6 +654,26 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+# Attributes scikit-learn's callback machinery (sklearn >= 1.9) sets during a
+# fit and deletes in its own teardown, after ``_fit`` returns or raises.
+_SKLEARN_FIT_SCOPED = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+
+
+@contextmanager
+def _restored_on_failure(estimator):
+    """Put ``estimator``'s attributes back as they were if the block raises
+    (any exception, ``KeyboardInterrupt`` included)."""
+    before = dict(vars(estimator))
+    try:
+        yield
+    except BaseException:
+        attributes = vars(estimator)
+        scoped = {name: attributes[name] for name in _SKLEARN_FIT_SCOPED if name in attributes}
+        attributes.clear()
+        attributes.update(before, **scoped)
+        raise
 
 
 def _to_cpu(value):

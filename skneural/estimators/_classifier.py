@@ -9,6 +9,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
+from ..data._validation import check_class_labels
 from ..training._calibration import fit_temperature
 from ..training._inference import forward_in_chunks
 from ..training._losses import CLASSIFICATION_LOSSES, classification_loss
@@ -32,11 +33,14 @@ default="log_loss"
         ``"log_loss"`` is softmax cross-entropy for single-label targets and
         per-label sigmoid cross-entropy for multilabel ones.
         ``"binary_cross_entropy"`` uses one sigmoid output for binary targets.
-        A callable ``(logits, targets) -> tensor`` (or an ``nn.Module`` loss)
-        receives class indices, or a float indicator matrix for multilabel
-        targets; return one loss per row to support sample weights.
+        A callable ``(logits, targets) -> tensor`` (or an ``nn.Module`` loss,
+        or a loss class such as ``torch.nn.CrossEntropyLoss``, instantiated
+        with ``loss_params``) receives class indices, or a float indicator
+        matrix for multilabel targets; return one loss per row to support
+        sample weights.
     loss_params : dict, default=None
-        Options of the named loss (the classification losses take none).
+        Options of the named loss (the classification losses take none), or
+        the constructor arguments of a loss class.
     label_smoothing : float in [0, 1), default=0.1
         Share of each target spread uniformly over the classes (for sigmoid
         outputs: targets ``y * (1 - s) + s / 2``), applied by the built-in
@@ -162,6 +166,7 @@ default="log_loss"
 
     # ------------------------------------------------------------ targets
     def _encode_targets(self, y, *, fitting, classes=None, sample_weight=None):
+        check_class_labels(y, type(self).__name__)
         target_type = type_of_target(y, input_name="y")
         if target_type == "multilabel-indicator":
             return self._encode_multilabel(y, fitting=fitting)
@@ -176,6 +181,11 @@ default="log_loss"
             self._multilabel = False
             self.classes_ = np.unique(y if classes is None else classes)
             self.temperature_ = 1.0  # until _calibrate: predictions during training
+            if classes is not None and len(self.classes_) < 2:
+                raise ValueError(
+                    f"classes must list at least 2 classes for {type(self).__name__}, got "
+                    f"{self.classes_.tolist()!r}."
+                )
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in the "
@@ -218,7 +228,7 @@ default="log_loss"
     def _calibrate(self, valid):
         self.temperature_ = 1.0
         if self.temperature_scaling and valid is not None:
-            logits = forward_in_chunks(self.module_, valid.X, self.device_)
+            logits = forward_in_chunks(self.module_, valid.X, self.device_, rows=valid.rows)
             self.temperature_ = fit_temperature(logits, valid.y, self._link, valid.weight)
 
     def _stratify_labels(self, y_encoded):
@@ -229,16 +239,6 @@ default="log_loss"
             return sample_weight
         class_weight = compute_sample_weight(self.class_weight, y_raw)
         return class_weight if sample_weight is None else sample_weight * class_weight
-
-    def _valid_metrics(self, outputs, y):
-        with torch.inference_mode():
-            if self._link == "softmax":
-                correct = outputs.argmax(dim=1) == y
-            elif self._link == "binary_sigmoid":
-                correct = (outputs[:, 0] > 0) == y.bool()
-            else:
-                correct = ((outputs > 0) == y.bool()).all(dim=1)
-            return {"valid_accuracy": float(correct.double().mean())}
 
     # ---------------------------------------------------------------- api
     @_fit_context(prefer_skip_nested_validation=True)
@@ -266,8 +266,20 @@ default="log_loss"
             The estimator, trained for one more epoch.
         """
         first_call = not hasattr(self, "module_")
+        if classes is not None:
+            check_class_labels(classes, type(self).__name__)
         if first_call and classes is None and type_of_target(y) != "multilabel-indicator":
             raise ValueError("classes must be passed on the first call to partial_fit.")
+        if (
+            not first_call
+            and classes is not None
+            and not self._multilabel
+            and not np.array_equal(np.unique(classes), self.classes_)
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on last call to partial_fit, "
+                f"was: {self.classes_!r}"
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict_proba(self, X):
@@ -284,17 +296,8 @@ default="log_loss"
             Rows sum to one for single-label targets; for multilabel targets,
             the independent probability of each label.
         """
-        outputs = self._forward(X).double() / self.temperature_
-        if self._link == "softmax":
-            # Written out: torch.softmax over a narrow class dimension runs
-            # 3-4x slower on CPU. The first step is out of place because
-            # ``outputs`` is an inference-mode tensor.
-            exp = (outputs - outputs.amax(dim=1, keepdim=True)).exp_()
-            return exp.div_(exp.sum(dim=1, keepdim=True)).numpy()
-        if self._link == "binary_sigmoid":
-            positive = torch.sigmoid(outputs[:, 0])
-            return torch.stack([1 - positive, positive], dim=1).numpy()
-        return torch.sigmoid(outputs).numpy()
+        logits = self._forward(X).double() / self.temperature_
+        return self._link.inverse(logits).numpy()
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.

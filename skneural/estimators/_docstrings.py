@@ -24,9 +24,13 @@ module : str or type of torch.nn.Module, default="mlp"
         The network: ``"mlp"``, ``"resnet"`` or ``"ft_transformer"`` (see
         the architectures guide). A
         ``torch.nn.Module`` subclass (or any callable returning a module) is
-        instantiated at fit with ``n_features_in`` and ``n_outputs`` and with
-        whichever of ``hidden_layer_sizes``, ``activation``, ``dropout`` and
-        ``batch_norm`` its constructor accepts, plus ``module_params``.
+        instantiated at fit with ``n_outputs`` and with whichever of
+        ``n_features_in``, ``input_shape`` (the shape of one sample of the
+        input tensor), ``categorical_cardinalities``, ``hidden_layer_sizes``,
+        ``activation``, ``dropout`` and ``batch_norm`` its constructor
+        accepts, plus ``module_params``. Its output must have shape
+        ``(n_samples, n_outputs)``; a first forward pass on two training rows
+        checks this before training.
     module_params : dict, default=None
         Extra constructor arguments of ``module``. Each entry is also a
         parameter of its own, ``module_params__<name>``, so
@@ -114,6 +118,16 @@ n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
+    input_layer_ : skneural.data.InputLayer
+        How ``X`` becomes the network's input tensor, fitted on the training
+        data: the case chosen (``kind``: "numeric", "tabular" or
+        "transformer"), the tensor's ``input_shape_`` and ``layout`` and its
+        integer-code columns (``code_columns_``).
+    preprocessor_ : transformer or None
+        The fitted input transformer, ``input_layer_.preprocessor_``: a
+        ``StandardScaler``, the :class:`~skneural.preprocessing.TabularPreprocessor`
+        of ``preprocessing="auto"`` on a raw DataFrame, the fitted clone of a
+        ``preprocessing`` transformer, or ``None``.
     module_ : torch.nn.Module
         The trained network.
     device_ : torch.device

@@ -10,6 +10,22 @@ from . import _docstrings
 from ._base import BaseNeuralEstimator
 
 
+def check_float32_target(y: np.ndarray) -> None:
+    """Reject targets that are not finite or do not fit in float32, where the
+    network trains (their scale statistics would overflow to infinity)."""
+    if not np.isfinite(y).all():
+        what = "NaN" if np.isnan(y).any() else "infinity"
+        raise ValueError(f"Input y contains {what}; the target must be finite.")
+    largest = float(np.abs(y).max(initial=0.0))
+    if largest > float(np.finfo(np.float32).max):
+        raise ValueError(
+            f"Input y contains values too large for dtype('float32') (largest |y| is "
+            f"{largest:.3g}); the network trains in float32: rescale the target first "
+            "(e.g. divide it by a power of ten, or model log(y)) and undo it on the "
+            "predictions, e.g. with sklearn.compose.TransformedTargetRegressor."
+        )
+
+
 class NeuralRegressor(RegressorMixin, BaseNeuralEstimator):
     """Neural network regressor trained with PyTorch.
 
@@ -24,11 +40,14 @@ class NeuralRegressor(RegressorMixin, BaseNeuralEstimator):
 or callable, default="squared_error"
         Training loss. ``"poisson"`` predicts ``exp`` of the network output and
         needs non-negative targets. A callable ``(y_pred, y_true) -> tensor``
-        (or an ``nn.Module`` loss) receives float tensors of shape
-        ``(n, n_outputs)``; return one loss per row to support sample weights.
+        (or an ``nn.Module`` loss, or a loss class such as
+        ``torch.nn.HuberLoss``, instantiated with ``loss_params``) receives
+        float tensors of shape ``(n, n_outputs)``; return one loss per row to
+        support sample weights.
     loss_params : dict, default=None
         Options of the named loss: ``delta`` for "huber" (default 1.0),
-        ``quantile`` for "quantile" (default 0.5).
+        ``quantile`` for "quantile" (default 0.5); or the constructor
+        arguments of a loss class.
     {training}
     standardize_target : bool, default=True
         Train on the target centred and scaled to unit variance, and undo the
@@ -139,6 +158,7 @@ or callable, default="squared_error"
         y = np.asarray(y, dtype=np.float64)
         if y.ndim > 2:
             raise ValueError(f"y must be 1-D or 2-D, got an array of shape {y.shape}.")
+        check_float32_target(y)
         y2d = y.reshape(len(y), -1)
         if fitting:
             self._y_ndim = y.ndim
@@ -167,15 +187,6 @@ or callable, default="squared_error"
 
     def _stratify_labels(self, y_encoded):
         return None
-
-    def _valid_metrics(self, outputs, y):
-        with torch.inference_mode():
-            predictions = torch.exp(outputs) if self._link == "exp" else outputs
-            residual = ((y - predictions) ** 2).sum(dim=0)
-            total = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
-            if not bool((total > 0).all()):
-                return {}
-            return {"valid_r2": float((1 - residual / total).mean())}
 
     # ---------------------------------------------------------------- api
     @_fit_context(prefer_skip_nested_validation=True)
@@ -215,9 +226,8 @@ or callable, default="squared_error"
             1-D when the target seen in fit was 1-D.
         """
         outputs = self._forward(X).double()
-        if self._link == "exp":
-            outputs = torch.exp(outputs)
-        predictions = outputs.numpy() * self.y_scale_ + self.y_mean_
+        predictions = self._link.inverse(outputs).numpy()
+        predictions = predictions * self.y_scale_ + self.y_mean_
         return predictions.ravel() if self._y_ndim == 1 else predictions
 
     def __sklearn_tags__(self):

@@ -46,10 +46,11 @@ def accepted_params(module, candidates: dict) -> dict:
 def build_module(
     module,
     *,
-    n_features_in: int,
     n_outputs: int,
     architecture_params: dict,
     module_params: dict,
+    n_features_in: int | None = None,
+    input_params: dict | None = None,
     training_data=None,
 ) -> nn.Module:
     """Instantiate the network described by an estimator's parameters.
@@ -59,8 +60,8 @@ def build_module(
     module : str or callable
         A key of ``BUILTIN_MODULES`` or a ``torch.nn.Module`` subclass (any
         callable returning a module works).
-    n_features_in, n_outputs : int
-        Input and output widths, passed when the constructor accepts them.
+    n_outputs : int
+        Output width, passed when the constructor accepts it.
     architecture_params : dict
         The estimator's generic architecture settings (``hidden_layer_sizes``,
         ``activation``, ...), passed only where the constructor accepts them,
@@ -68,20 +69,36 @@ def build_module(
     module_params : dict
         Extra constructor arguments; these win over ``architecture_params``
         and are always passed (an unknown name raises an error there).
-    training_data : ndarray, optional
-        The training inputs. A module class with a ``data_dependent_kwargs(X,
-        kwargs)`` class method (the built-in ones) completes its arguments
-        from them, e.g. the bin edges of piecewise-linear embeddings.
+    n_features_in : int, optional
+        Input width, passed when the constructor accepts it (an entry of
+        ``input_params`` too).
+    input_params : dict, optional
+        What the estimator's input layer tells about the input tensor
+        (``n_features_in``, ``input_shape``, ``categorical_cardinalities``),
+        passed where the constructor accepts it, like ``architecture_params``.
+    training_data : ndarray or callable, optional
+        The training inputs, or a function returning them. A module class
+        with a ``data_dependent_kwargs(X, kwargs)`` class method (the
+        built-in ones) completes its arguments from them, e.g. the bin edges
+        of piecewise-linear embeddings. A function is called only when the
+        class needs the rows: when it also has ``needs_training_data(kwargs)``
+        and that returns False, the hook gets ``X=None`` instead.
 
     Returns
     -------
     torch.nn.Module
     """
     factory = module_factory(module)
-    shape_params = {"n_features_in": n_features_in, "n_outputs": n_outputs}
+    shape_params = dict(input_params or {})
+    if n_features_in is not None:
+        shape_params["n_features_in"] = n_features_in
+    shape_params["n_outputs"] = n_outputs
     kwargs = accepted_params(factory, {**shape_params, **architecture_params})
     kwargs.update(module_params)
     if training_data is not None and hasattr(factory, "data_dependent_kwargs"):
+        if callable(training_data):
+            needs = getattr(factory, "needs_training_data", None)
+            training_data = training_data() if needs is None or needs(kwargs) else None
         kwargs = factory.data_dependent_kwargs(training_data, kwargs)
     try:
         net = factory(**kwargs)

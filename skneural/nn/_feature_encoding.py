@@ -297,6 +297,26 @@ class TabularModule(nn.Module):
     encoder: FeatureEncoder
 
     @classmethod
+    def needs_training_data(cls, kwargs: dict) -> bool:
+        """Whether :meth:`data_dependent_kwargs` reads the training rows for
+        these constructor arguments (only piecewise-linear embeddings without
+        ``bin_edges`` do), so that the rows are gathered only then.
+
+        Parameters
+        ----------
+        kwargs : dict
+            The constructor arguments gathered so far.
+
+        Returns
+        -------
+        bool
+        """
+        return (
+            kwargs.get("numeric_embedding") == "piecewise_linear"
+            and kwargs.get("bin_edges") is None
+        )
+
+    @classmethod
     def data_dependent_kwargs(cls, X, kwargs: dict) -> dict:
         """Complete constructor arguments that depend on the training data.
 
@@ -307,7 +327,9 @@ class TabularModule(nn.Module):
 
         Parameters
         ----------
-        X : ndarray of shape (n_samples, n_features_in)
+        X : ndarray of shape (n_samples, n_features_in) or None
+            The training rows; ``None`` when :meth:`needs_training_data` is
+            false.
         kwargs : dict
             The constructor arguments gathered so far.
 
@@ -317,10 +339,7 @@ class TabularModule(nn.Module):
         """
         kwargs = dict(kwargs)
         n_bins = kwargs.pop("n_bins", 16)
-        if (
-            kwargs.get("numeric_embedding") == "piecewise_linear"
-            and kwargs.get("bin_edges") is None
-        ):
+        if cls.needs_training_data(kwargs):
             categorical = kwargs.get("categorical_cardinalities") or {}
             kwargs["bin_edges"] = compute_bin_edges(X, n_bins, categorical_columns=categorical)
         return kwargs

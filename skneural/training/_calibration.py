@@ -10,8 +10,9 @@ here with a prior that keeps it near 1 when those rows are few.
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from scipy.optimize import minimize_scalar
+
+from ._links import Link, ProbabilityLink
 
 #: Search range of the temperature (a numerical guard; the prior below is
 #: what keeps it sensible).
@@ -24,21 +25,7 @@ TEMPERATURE_BOUNDS = (0.05, 20.0)
 LOG_TEMPERATURE_PRIOR_SCALE = 1.0
 
 
-def _per_row_log_loss(logits: torch.Tensor, y: torch.Tensor, link: str) -> torch.Tensor:
-    if link == "softmax":
-        return F.cross_entropy(logits, y, reduction="none")
-    if link == "binary_sigmoid":
-        return F.binary_cross_entropy_with_logits(
-            logits[:, 0], y.to(logits.dtype), reduction="none"
-        )
-    if link == "sigmoid":
-        return F.binary_cross_entropy_with_logits(
-            logits, y.to(logits.dtype), reduction="none"
-        ).mean(dim=1)
-    raise ValueError(f"Temperature scaling needs a softmax or sigmoid link, got {link!r}.")
-
-
-def fit_temperature(logits, y, link: str, sample_weight=None) -> float:
+def fit_temperature(logits, y, link: Link, sample_weight=None) -> float:
     """The temperature of ``logits / T`` that best explains held-out labels.
 
     The maximum a posteriori estimate: the summed log-loss of the rows plus
@@ -50,10 +37,11 @@ def fit_temperature(logits, y, link: str, sample_weight=None) -> float:
     logits : torch.Tensor of shape (n_samples, n_outputs)
         Raw network outputs on held-out rows.
     y : torch.Tensor
-        Class indices (``link="softmax"``), 0/1 labels (``"binary_sigmoid"``)
-        or an indicator matrix (``"sigmoid"``).
-    link : {"softmax", "binary_sigmoid", "sigmoid"}
-        How the logits become probabilities.
+        Class indices (softmax link), 0/1 labels (binary sigmoid link)
+        or an indicator matrix (multilabel sigmoid link).
+    link : ProbabilityLink
+        How the logits become probabilities (the loss's link); its
+        ``log_loss`` is the per-row loss.
     sample_weight : torch.Tensor of shape (n_samples,), default=None
         Row weights of the log-loss, rescaled to a mean of one over the rows
         with positive weight (the prior weighs as much as with unit weights).
@@ -64,6 +52,8 @@ def fit_temperature(logits, y, link: str, sample_weight=None) -> float:
         The temperature, within :data:`TEMPERATURE_BOUNDS`; 1.0 when there
         are no rows or no positive weight.
     """
+    if not isinstance(link, ProbabilityLink):
+        raise ValueError(f"Temperature scaling needs a softmax or sigmoid link, got {link.name!r}.")
     logits = logits.detach().to("cpu", torch.float64)
     y = y.detach().cpu()
     if sample_weight is None:
@@ -76,7 +66,7 @@ def fit_temperature(logits, y, link: str, sample_weight=None) -> float:
     weight = weight * (n_weighted / weight.sum())
 
     def negative_log_posterior(log_temperature: float) -> float:
-        losses = _per_row_log_loss(logits / np.exp(log_temperature), y, link)
+        losses = link.log_loss(logits / np.exp(log_temperature), y)
         prior = 0.5 * (log_temperature / LOG_TEMPERATURE_PRIOR_SCALE) ** 2
         return float((losses * weight).sum()) + prior
 

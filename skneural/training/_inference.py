@@ -11,7 +11,7 @@ PREDICT_CHUNK_ROWS = 65536
 CPU_CHUNK_ROWS = 1024
 
 
-def forward_in_chunks(module, X, device) -> torch.Tensor:
+def forward_in_chunks(module, X, device, rows=None) -> torch.Tensor:
     """Run ``module`` in eval mode over ``X`` and return all outputs on ``device``.
 
     Parameters
@@ -20,6 +20,9 @@ def forward_in_chunks(module, X, device) -> torch.Tensor:
     X : numpy.ndarray or torch.Tensor
         Inputs; numpy arrays are copied to ``device`` chunk by chunk.
     device : torch.device
+    rows : torch.Tensor, optional
+        Forward only these rows of ``X`` (an index tensor on ``X``'s
+        device), in this order, gathered chunk by chunk.
 
     Returns
     -------
@@ -34,8 +37,10 @@ def forward_in_chunks(module, X, device) -> torch.Tensor:
     try:
         with torch.inference_mode():
             outputs = []
-            for start in range(0, X.shape[0], chunk_rows):
-                chunk = _to_tensor(X[start : start + chunk_rows], device)
+            n_total = X.shape[0] if rows is None else rows.shape[0]
+            for start in range(0, n_total, chunk_rows):
+                span = slice(start, start + chunk_rows)
+                chunk = _to_tensor(X[span] if rows is None else X[rows[span]], device)
                 n_rows = chunk.shape[0]
                 if on_cpu and n_rows < chunk_rows:
                     chunk = torch.cat(
@@ -51,3 +56,32 @@ def _to_tensor(X, device) -> torch.Tensor:
     if isinstance(X, np.ndarray):
         X = torch.from_numpy(X)
     return X.to(device, non_blocking=True)
+
+
+def check_output_shape(module, sample: np.ndarray, n_outputs: int, device, owner: str) -> None:
+    """Raise a ``ValueError`` unless ``module`` maps the rows of ``sample`` to
+    a tensor of shape ``(n_rows, n_outputs)``.
+
+    Run once on a freshly built module, before training: a wrong width would
+    otherwise broadcast silently against the targets in the loss.
+    """
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.no_grad():  # not inference mode: lazy modules initialise here
+            outputs = module(_to_tensor(sample, device))
+    finally:
+        module.train(was_training)
+    expected = (sample.shape[0], n_outputs)
+    if not isinstance(outputs, torch.Tensor):
+        raise TypeError(
+            f"The module of {owner} must return a torch.Tensor of shape (n_samples, "
+            f"{n_outputs}), got {type(outputs).__name__}."
+        )
+    if tuple(outputs.shape) != expected:
+        raise ValueError(
+            f"The module of {owner} returns outputs of shape {tuple(outputs.shape)} for "
+            f"{sample.shape[0]} input rows, but the loss needs shape {expected}: "
+            f"{n_outputs} output(s) per row. Make the last layer {n_outputs} wide (a "
+            "module constructor that takes n_outputs gets it from the estimator)."
+        )

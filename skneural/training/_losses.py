@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._links import LINKS, Link
+
 CLASSIFICATION_LOSSES = ("log_loss", "cross_entropy", "binary_cross_entropy")
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson", "quantile")
 
@@ -38,8 +40,9 @@ class LossSpec:
         ``(y_pred, y_true) -> tensor`` of per-sample losses, shape ``(n,)``.
     n_outputs : int
         Width the network must output.
-    link : {"softmax", "sigmoid", "binary_sigmoid", "identity", "exp"}
-        How raw outputs become probabilities or predictions.
+    link : Link
+        How raw outputs become probabilities or predictions, and the
+        validation metric (see :mod:`skneural.training._links`).
     standardizable : bool
         Whether an affine rescaling of the target leaves the problem
         unchanged (False for Poisson, whose targets must stay counts).
@@ -51,7 +54,7 @@ class LossSpec:
 
     function: Callable
     n_outputs: int
-    link: str
+    link: Link
     standardizable: bool = True
     mean_function: Callable | None = None
 
@@ -76,8 +79,24 @@ def _check_loss_params(name: str, loss_params: dict) -> None:
         )
 
 
-def _custom_loss(loss) -> Callable:
-    """Wrap a user loss so it returns per-sample values when it can."""
+def _custom_loss(loss, loss_params: dict) -> Callable:
+    """Wrap a user loss so it returns per-sample values when it can.
+
+    A loss class (``torch.nn.CrossEntropyLoss``, as skorch users pass it) is
+    instantiated with ``loss_params``.
+    """
+    if isinstance(loss, type):
+        try:
+            loss = loss(**loss_params)
+        except TypeError as exc:
+            raise TypeError(
+                f"Could not build loss {loss.__name__} with arguments {sorted(loss_params)}: {exc}"
+            ) from exc
+        if not callable(loss):
+            raise TypeError(
+                f"loss must be a callable or a class of callables (such as a torch.nn loss "
+                f"class), got the class {type(loss).__name__}, whose instances are not callable."
+            )
     if isinstance(loss, nn.Module) and hasattr(loss, "reduction"):
         loss = copy.deepcopy(loss)
         loss.reduction = "none"
@@ -103,7 +122,11 @@ def classification_loss(
     ones. ``label_smoothing`` applies to the built-in losses only.
     """
     if callable(loss):
-        return LossSpec(_custom_loss(loss), n_classes, "sigmoid" if multilabel else "softmax")
+        return LossSpec(
+            _custom_loss(loss, loss_params),
+            n_classes,
+            LINKS["sigmoid" if multilabel else "softmax"],
+        )
     if "label_smoothing" in loss_params:
         raise ValueError(
             "label_smoothing is a parameter of the classifier, not a loss_params key: "
@@ -116,14 +139,14 @@ def classification_loss(
                 "loss='binary_cross_entropy' needs a binary or multilabel target, "
                 f"got {n_classes} classes; use loss='log_loss' for multiclass problems."
             )
-        return LossSpec(_smoothed_binary_bce(label_smoothing), 1, "binary_sigmoid")
+        return LossSpec(_smoothed_binary_bce(label_smoothing), 1, LINKS["binary_sigmoid"])
     if multilabel:
         if loss == "cross_entropy":
             raise ValueError(
                 "loss='cross_entropy' is for single-label targets; a multilabel "
                 "indicator target needs loss='log_loss' or 'binary_cross_entropy'."
             )
-        return LossSpec(_smoothed_sigmoid_bce(label_smoothing), n_classes, "sigmoid")
+        return LossSpec(_smoothed_sigmoid_bce(label_smoothing), n_classes, LINKS["sigmoid"])
 
     def softmax_cross_entropy(y_pred, y_true):
         return F.cross_entropy(y_pred, y_true, reduction="none", label_smoothing=label_smoothing)
@@ -132,7 +155,10 @@ def classification_loss(
         return F.cross_entropy(y_pred, y_true, label_smoothing=label_smoothing)
 
     return LossSpec(
-        softmax_cross_entropy, n_classes, "softmax", mean_function=mean_softmax_cross_entropy
+        softmax_cross_entropy,
+        n_classes,
+        LINKS["softmax"],
+        mean_function=mean_softmax_cross_entropy,
     )
 
 
@@ -161,11 +187,11 @@ def _smoothed_binary_bce(smoothing: float) -> Callable:
 def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
     """Resolve a regressor's ``loss`` parameter (targets are float ``(n, k)``)."""
     if callable(loss):
-        return LossSpec(_custom_loss(loss), n_outputs, "identity")
+        return LossSpec(_custom_loss(loss, loss_params), n_outputs, LINKS["identity"])
     _check_loss_params(loss, loss_params)
     if loss == "squared_error":
         function = lambda y_pred, y_true: _rowwise((y_pred - y_true) ** 2)  # noqa: E731
-        return LossSpec(function, n_outputs, "identity", mean_function=F.mse_loss)
+        return LossSpec(function, n_outputs, LINKS["identity"], mean_function=F.mse_loss)
     if loss == "absolute_error":
         function = lambda y_pred, y_true: _rowwise((y_pred - y_true).abs())  # noqa: E731
     elif loss == "huber":
@@ -188,8 +214,8 @@ def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
         def function(y_pred, y_true):
             return _rowwise(torch.exp(y_pred) - y_true * y_pred)
 
-        return LossSpec(function, n_outputs, "exp", standardizable=False)
-    return LossSpec(function, n_outputs, "identity")
+        return LossSpec(function, n_outputs, LINKS["exp"], standardizable=False)
+    return LossSpec(function, n_outputs, LINKS["identity"])
 
 
 def reduce_batch_loss(

@@ -20,14 +20,27 @@ _SELECTIVE_HOOKS = ("on_validation_begin", "on_validation_end", "on_exception")
 
 @dataclass
 class TensorData:
-    """Inputs, targets and optional per-sample weights, all on one device."""
+    """Inputs, targets and optional per-sample weights, all on one device.
+
+    ``X`` may be a larger tensor that several data sets share (the training
+    and validation rows of one network input, never copied into subsets):
+    ``rows`` then lists, in order, the rows of ``X`` that make up this data
+    set, and ``y`` and ``weight`` hold this data set's rows only. ``rows=None``
+    means every row of ``X``.
+    """
 
     X: torch.Tensor
     y: torch.Tensor
     weight: torch.Tensor | None = None
+    rows: torch.Tensor | None = None
 
     def __len__(self):
-        return self.X.shape[0]
+        return self.y.shape[0]
+
+    def inputs(self, positions) -> torch.Tensor:
+        """The inputs of this data set's rows at ``positions`` (a slice or an
+        index tensor)."""
+        return self.X[positions] if self.rows is None else self.X[self.rows[positions]]
 
 
 def auto_batch_size(n_train: int) -> int:
@@ -58,7 +71,8 @@ class Trainer:
     module : torch.nn.Module
         The network, already on ``device``.
     loss : LossSpec
-        The resolved loss; :meth:`LossSpec.batch_loss` gives each batch's loss.
+        The resolved loss; :meth:`LossSpec.batch_loss` gives each batch's
+        loss and its ``link`` the validation metrics.
     optimizer : torch.optim.Optimizer
     device : torch.device
     batch_size : int
@@ -67,8 +81,6 @@ class Trainer:
     generator : torch.Generator
         CPU generator for the shuffling order (seeded by the estimator).
     callbacks : list of Callback
-    valid_metrics : callable, optional
-        ``(outputs, targets) -> dict`` of extra validation metrics.
     history : History, optional
         Continue this history (warm start) instead of a new one.
     verbose : int
@@ -112,7 +124,6 @@ class Trainer:
         shuffle,
         generator,
         callbacks=(),
-        valid_metrics=None,
         history=None,
         verbose=0,
         identity=None,
@@ -128,7 +139,6 @@ class Trainer:
         # Callbacks that persist training state (checkpoints) run last, so
         # they see every other callback's state for the epoch.
         self.callbacks = sorted(callbacks, key=lambda cb: getattr(cb, "_runs_last", False))
-        self.valid_metrics = valid_metrics
         self.history = History() if history is None else history
         self.verbose = verbose
         self.should_stop = False
@@ -320,13 +330,9 @@ class Trainer:
             if self._batch_hooks:
                 for callback in self._batch_hooks:
                     callback.on_batch_begin(self, batch=batch)
-            if order is None:
-                X, y = data.X[start:stop], data.y[start:stop]
-                w = None if data.weight is None else data.weight[start:stop]
-            else:
-                index = order[start:stop]
-                X, y = data.X[index], data.y[index]
-                w = None if data.weight is None else data.weight[index]
+            index = slice(start, stop) if order is None else order[start:stop]
+            X, y = data.inputs(index), data.y[index]
+            w = None if data.weight is None else data.weight[index]
             optimizer.zero_grad(set_to_none=True)
             batch_loss = loss.batch_loss(module(X), y, w, mean_weight)
             if penalized is not None:
@@ -348,14 +354,11 @@ class Trainer:
         return float(torch.stack(batch_losses) @ rows) / sum(batch_rows)
 
     def _evaluate(self, data: TensorData) -> dict:
-        outputs = forward_in_chunks(self.module, data.X, self.device)
+        outputs = forward_in_chunks(self.module, data.X, self.device, rows=data.rows)
         mean_weight = None if data.weight is None else float(data.weight.mean())
         with torch.inference_mode():
             loss = self.loss.batch_loss(outputs, data.y, data.weight, mean_weight)
-        logs = {"valid_loss": float(loss)}
-        if self.valid_metrics is not None:
-            logs.update(self.valid_metrics(outputs, data.y))
-        return logs
+        return {"valid_loss": float(loss), **self.loss.link.validation_metrics(outputs, data.y)}
 
 
 def _plain_logs(logs: dict) -> dict:

@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
     _check_feature_names_in,
     _check_n_features,
     _check_sample_weight,
+    _get_feature_names,
     validate_data,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "_check_n_features",
     "_check_sample_weight",
     "_fit_and_score",
+    "_get_feature_names",
     "_fit_context",
     "_safe_indexing",
     "_set_random_states",

@@ -143,7 +143,8 @@ def test_deep_ensemble_with_feature_subsets_and_dataframe_input(
     ).fit(frame, y)
     report = diversity_report(ensemble, frame, y)
     first = ensemble.estimators_[0]
-    labels = ensemble.classes_[first.predict(X[:, ensemble.estimators_features_[0]])]
+    # Members see the DataFrame's columns (and names) they were given.
+    labels = ensemble.classes_[first.predict(frame.iloc[:, ensemble.estimators_features_[0]])]
     assert report.loc["member_0", "accuracy"] == pytest.approx(np.mean(labels == y))
     assert report.loc["ensemble", "accuracy"] == pytest.approx(ensemble.score(frame, y))
 

@@ -53,12 +53,82 @@ def test_non_numeric_columns_are_named(binary_data, column, preprocessing):
         NeuralClassifier(preprocessing=preprocessing, **FAST).fit(frame, y)
 
 
-def test_strings_in_numpy_array(binary_data):
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+def test_strings_in_numpy_array(binary_data, preprocessing):
+    # Was numpy's bare "could not convert string to float: 'high'".
     X, y = binary_data
     X = X.astype(object)
-    X[0, 0] = "high"
-    with pytest.raises(ValueError, match="could not convert string to float"):
+    X[0, 2] = "high"
+    with pytest.raises(ValueError, match="column 2 of the array X holds 'high'.*DataFrame"):
+        NeuralClassifier(preprocessing=preprocessing, **FAST).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "missing, message",
+    [(None, "contains NaN.*SimpleImputer"), (pd.NA, r"missing values \(<NA> in column 1.*Imputer")],
+)
+def test_missing_values_in_numpy_object_array(binary_data, missing, message):
+    X, y = binary_data
+    X = X.astype(object)
+    X[5, 1] = missing
+    with pytest.raises(ValueError, match=message):
         NeuralClassifier(**FAST).fit(X, y)
+
+
+def test_numeric_object_array_is_accepted(binary_data):
+    X, y = binary_data
+    expected = NeuralClassifier(**FAST).fit(X, y).predict_proba(X)
+    from_objects = NeuralClassifier(**FAST).fit(X.astype(object), y)
+    np.testing.assert_array_equal(from_objects.predict_proba(X.astype(object)), expected)
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        # Was numpy's "'<' not supported between instances of 'NoneType' and 'str'".
+        (["yes", "no", None], r"missing labels \(None or NaN\) in 66 of 200 rows"),
+        (["yes", 1, "no"], r"y mixes labels of types \['int', 'str'\]"),
+    ],
+)
+def test_class_labels_missing_or_mixed(binary_data, labels, message):
+    X, _ = binary_data
+    y = np.array(labels * 67, dtype=object)[:200]
+    with pytest.raises(ValueError, match=message):
+        NeuralClassifier(**FAST).fit(X, y)
+
+
+def test_array_at_predict_for_a_model_fitted_on_a_raw_dataframe(binary_data):
+    # Was "float() argument must be a string or a real number, not 'NAType'".
+    X, y = binary_data
+    frame = pd.DataFrame(
+        {
+            "a": pd.array(np.where(X[:, 0] > 1, None, X[:, 0].round()), dtype="Int64"),
+            "city": np.where(X[:, 1] > 0, "Paris", "Lyon"),
+        }
+    )
+    clf = NeuralClassifier(**FAST).fit(frame, y)
+    with pytest.raises(ValueError, match=r"fitted on a DataFrame.*\['a', 'city'\]"):
+        clf.predict(frame.to_numpy())
+
+
+def test_text_at_predict_in_a_column_that_was_numeric(binary_data):
+    # Used to advise preprocessing='auto', which was already set.
+    X, y = binary_data
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    clf = NeuralClassifier(**FAST).fit(frame, y)
+    with pytest.raises(ValueError, match=r"columns \['b'\].*cannot encode them") as error:
+        clf.predict(frame.assign(b="text"))
+    assert "leave preprocessing='auto'" not in str(error.value)
+
+
+def test_missing_value_at_predict_in_a_column_that_was_complete(binary_data):
+    X, y = binary_data
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    clf = NeuralClassifier(**FAST).fit(frame, y)
+    new = frame.astype({"b": "Float64"})
+    new.loc[3, "b"] = pd.NA
+    with pytest.raises(ValueError, match="contains NaN.*fitted on numeric data without missing"):
+        clf.predict(new)
 
 
 def test_wrong_feature_count_at_predict(binary_data):
@@ -97,9 +167,11 @@ def test_continuous_target_for_classifier(regression_data):
         NeuralClassifier(**FAST).fit(X, y)
 
 
-def test_string_target_for_regressor(binary_data):
+@pytest.mark.parametrize("frame", [False, True], ids=["array", "DataFrame"])
+def test_string_target_for_regressor(binary_data, frame):
     X, y = binary_data
-    with pytest.raises(ValueError, match="could not convert"):
+    X = pd.DataFrame(X).add_prefix("x") if frame else X
+    with pytest.raises(ValueError, match="numeric target, but y holds '[ab]'.*NeuralClassifier"):
         NeuralRegressor(**FAST).fit(X, np.array(["a", "b"])[y])
 
 
@@ -207,11 +279,42 @@ def test_partial_fit_needs_classes_first(binary_data):
         NeuralClassifier(**FAST).partial_fit(*binary_data)
 
 
+def test_partial_fit_with_no_classes(binary_data):
+    with pytest.raises(ValueError, match=r"classes must list at least 2 classes.*got \[\]"):
+        NeuralClassifier(**FAST).partial_fit(*binary_data, classes=[])
+    with pytest.raises(ValueError, match=r"at least 2 classes.*got \[1\]"):
+        NeuralClassifier(**FAST).partial_fit(*binary_data, classes=[1])
+
+
+def test_partial_fit_with_other_classes_than_the_first_call(binary_data):
+    X, y = binary_data
+    clf = NeuralClassifier(**FAST).partial_fit(X, y, classes=[0, 1])
+    clf.partial_fit(X, y, classes=[1, 0])  # the same classes
+    with pytest.raises(ValueError, match=r"`classes=\[0, 1, 2\]` is not the same as on last call"):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+
+
 def test_partial_fit_with_unseen_label(binary_data):
     X, y = binary_data
     clf = NeuralClassifier(**FAST).partial_fit(X, y, classes=[0, 1])
     with pytest.raises(ValueError, match=r"labels \[5\] that are not in classes_ \[0, 1\]"):
         clf.partial_fit(X[:3], [0, 1, 5])
+
+
+@pytest.mark.parametrize("Estimator", [NeuralClassifier, NeuralRegressor])
+def test_loss_class_is_instantiated(binary_data, Estimator):
+    # As skorch users pass it; was "Boolean value of Tensor ... is ambiguous".
+    X, y = binary_data
+    loss = torch.nn.CrossEntropyLoss if Estimator is NeuralClassifier else torch.nn.HuberLoss
+    model = Estimator(loss=loss, loss_params={"reduction": "sum"}, **FAST).fit(X, y)
+    assert model.predict(X).shape == y.shape
+
+
+def test_loss_class_with_wrong_arguments(binary_data):
+    with pytest.raises(TypeError, match=r"Could not build loss CrossEntropyLoss.*\['width'\]"):
+        NeuralClassifier(loss=torch.nn.CrossEntropyLoss, loss_params={"width": 2}, **FAST).fit(
+            *binary_data
+        )
 
 
 def test_custom_scalar_loss_with_sample_weight(binary_data):
@@ -222,3 +325,31 @@ def test_custom_scalar_loss_with_sample_weight(binary_data):
     NeuralClassifier(loss=mean_cross_entropy, **FAST).fit(X, y)  # fine without weights
     with pytest.raises(ValueError, match="returned a scalar, so sample_weight"):
         NeuralClassifier(loss=mean_cross_entropy, **FAST).fit(X, y, sample_weight=np.ones(len(y)))
+
+
+@pytest.mark.parametrize("value", [1e300, -1e39])
+def test_target_too_large_for_float32(regression_data, value):
+    # Trained to inf predictions with only a numpy overflow warning before.
+    X, y = regression_data
+    y = y.copy()
+    y[0] = value
+    with pytest.raises(ValueError, match=r"y contains values too large for dtype\('float32'\)"):
+        NeuralRegressor(**FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("value, name", [(np.nan, "NaN"), (np.inf, "infinity")])
+@pytest.mark.parametrize("frame", [False, True], ids=["array", "DataFrame"])
+def test_target_must_be_finite(regression_data, value, name, frame):
+    X, y = regression_data
+    y = y.copy()
+    y[3] = value
+    X = pd.DataFrame(X).add_prefix("x").assign(city=["a", "b"] * 100) if frame else X
+    with pytest.raises(ValueError, match=f"Input y contains {name}"):
+        NeuralRegressor(**FAST).fit(X, y)
+
+
+def test_partial_fit_checks_the_target_too(regression_data):
+    X, y = regression_data
+    reg = NeuralRegressor(**FAST).partial_fit(X, y)
+    with pytest.raises(ValueError, match="too large for dtype"):
+        reg.partial_fit(X[:2], [1e300, 0.0])

@@ -1,6 +1,7 @@
 """User modules and their searchable constructor arguments."""
 
 import numpy as np
+import pytest
 import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
@@ -98,3 +99,53 @@ def test_custom_loss_callable_gets_logits_and_indices(binary_data):
 def test_optimizer_class(binary_data):
     clf = NeuralClassifier(optimizer=torch.optim.Adamax, **FAST).fit(*binary_data)
     assert isinstance(clf._optimizer, torch.optim.Adamax)
+
+
+class WidthNet(nn.Module):
+    """A user network of a fixed output width, whatever the task needs."""
+
+    def __init__(self, n_features_in, width=2):
+        super().__init__()
+        self.layer = nn.Linear(n_features_in, width)
+
+    def forward(self, X):
+        return self.layer(X)
+
+
+class FlatNet(WidthNet):
+    """Returns one value per row as a 1-D tensor."""
+
+    def forward(self, X):
+        return self.layer(X)[:, 0]
+
+
+@pytest.mark.parametrize(
+    "estimator, data, module, width, expected",
+    [
+        # Trained by broadcasting before: predict on n rows gave 2n values.
+        (NeuralRegressor, "regression_data", WidthNet, 2, r"\(2, 2\).*\(2, 1\)"),
+        (NeuralRegressor, "regression_data", FlatNet, 1, r"\(2,\).*\(2, 1\)"),
+        # A binary classifier used column 0 of 3 silently.
+        (NeuralClassifier, "binary_data", WidthNet, 3, r"\(2, 3\).*\(2, 2\)"),
+        (NeuralClassifier, "classification_data", WidthNet, 2, r"\(2, 2\).*\(2, 3\)"),
+    ],
+)
+def test_wrong_output_width_is_named(request, estimator, data, module, width, expected):
+    X, y = request.getfixturevalue(data)
+    model = estimator(module=module, module_params={"width": width}, **FAST)
+    with pytest.raises(ValueError, match=f"module of {estimator.__name__} returns .*{expected}"):
+        model.fit(X, y)
+
+
+def test_module_returning_a_tuple_is_named(binary_data):
+    class TupleNet(WidthNet):
+        def forward(self, X):
+            return self.layer(X), X
+
+    with pytest.raises(TypeError, match="must return a torch.Tensor .* got tuple"):
+        NeuralClassifier(module=TupleNet, **FAST).fit(*binary_data)
+
+
+def test_lazy_modules_are_initialised_before_the_optimizer(binary_data):
+    clf = NeuralClassifier(module=lambda: nn.LazyLinear(2), **FAST).fit(*binary_data)
+    assert clf.predict_proba(binary_data[0]).shape == (200, 2)

@@ -5,12 +5,15 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
+import torch
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.callbacks import Callback
+from skneural.estimators import _base
 from tests.conftest import FAST
 
 
@@ -159,6 +162,66 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_model(classification_data):
         clf.fit(X, y)
     assert clf.n_iter_ == 3
     assert clf.predict(X).shape == y.shape
+
+
+class _InterruptAtBatch(Callback):
+    def on_batch_end(self, trainer, batch, loss, **kwargs):
+        if batch == 1:
+            raise KeyboardInterrupt
+
+
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    "where", ["build_optimizer", "build_module", "select_input_layer", "first epoch"]
+)
+def test_ctrl_c_before_the_first_epoch_leaves_an_unfitted_estimator(
+    classification_data, monkeypatch, where
+):
+    # The optimizer construction takes ~1.8 s in a fresh process: a Ctrl-C
+    # there left module_ set and predict returning untrained outputs.
+    clf = NeuralClassifier(**FAST)
+    if where == "first epoch":
+        clf.set_params(callbacks=[_InterruptAtBatch()])
+    else:
+        monkeypatch.setattr(_base, where, _interrupt)
+    params = dict(vars(clf))
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(*classification_data)
+    assert vars(clf) == params
+    with pytest.raises(NotFittedError):
+        clf.predict(classification_data[0])
+
+
+@pytest.mark.parametrize("where", ["build_optimizer", "build_module", "first epoch"])
+def test_ctrl_c_before_the_first_epoch_of_a_refit_keeps_the_previous_model(
+    classification_data, binary_data, monkeypatch, where
+):
+    X, y = classification_data
+    clf = NeuralClassifier(**FAST).fit(X, y)
+    expected, fitted = clf.predict_proba(X), dict(vars(clf))
+    if where == "first epoch":
+        clf.set_params(callbacks=[_InterruptAtBatch()])
+        fitted["callbacks"] = clf.callbacks
+    else:
+        monkeypatch.setattr(_base, where, _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(*binary_data)
+    assert vars(clf) == fitted
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
+
+
+def test_an_error_in_a_new_fit_leaves_the_previous_model(classification_data, binary_data):
+    X, y = classification_data
+    clf = NeuralClassifier(**FAST).fit(X, y)
+    expected = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="Could not build module|returns outputs of shape"):
+        clf.set_params(module=lambda n_features_in: torch.nn.Linear(n_features_in, 7))
+        clf.fit(*binary_data)
+    assert clf.classes_.tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
 
 
 def test_ctrl_c_inside_a_search_is_not_swallowed(classification_data):

@@ -1,0 +1,86 @@
+"""The tabular case: a raw DataFrame (text, categories, dates, missing values)."""
+
+import numpy as np
+import pandas as pd
+
+from ._input_layer import _common_arguments
+from ._transformer_input import TransformerInput
+
+
+def needs_tabular_preprocessing(X) -> bool:
+    """Whether ``X`` is a DataFrame that the numeric case cannot take:
+    non-numeric (text, category, datetime) columns or missing values."""
+    if not isinstance(X, pd.DataFrame):
+        return False
+    numeric = all(
+        pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype)
+        for dtype in X.dtypes
+    )
+    return not numeric or bool(X.isna().to_numpy().any())
+
+
+class TabularInput(TransformerInput):
+    """A raw DataFrame through :class:`~skneural.preprocessing.TabularPreprocessor`.
+
+    Chosen by ``preprocessing="auto"`` for a DataFrame with text, category,
+    boolean or datetime columns or missing values. Categorical columns of more
+    than 32 levels become integer-code columns, which the network embeds
+    (``code_columns_``, labelled by their categories in :meth:`code_labels`).
+    """
+
+    kind = "tabular"
+    priority = 20
+
+    @classmethod
+    def accepts(cls, params: dict, X) -> bool:
+        return params.get("preprocessing") == "auto" and needs_tabular_preprocessing(X)
+
+    @classmethod
+    def from_params(cls, params: dict, X, *, owner: str, random_state: int):
+        from ..preprocessing import TabularPreprocessor
+
+        tabular = TabularPreprocessor(
+            # One-hot up to 32 levels, learned embeddings above: measured
+            # better than embedding every column (benchmarks/tune_defaults.py).
+            max_onehot_cardinality=32,
+            categorical_imputation="category",
+            random_state=random_state,
+        )
+        # The estimator's own transformer: arrays whatever sklearn's global
+        # transform_output setting says.
+        tabular.set_output(transform="default")
+        return cls(transformer=tabular, **_common_arguments(params, X, owner))
+
+    def check_input(self, X, *, fitting: bool) -> None:
+        """After fit, reject an array that is not numeric: the preprocessing reads
+        the columns of the training DataFrame by name and kind."""
+        if fitting or isinstance(X, pd.DataFrame) or hasattr(X, "toarray"):
+            return
+        values = np.asarray(X)
+        if values.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{self.owner} was fitted on a DataFrame and prepares its columns by name "
+                f"and kind, but X is a {type(X).__name__} of dtype {values.dtype}: pass a "
+                "DataFrame with the columns seen in fit"
+                + ("" if self.feature_names is None else f" ({list(self.feature_names)})")
+                + "."
+            )
+
+    def _code_columns(self) -> dict:
+        """Declared code columns, else the preprocessor's (the last columns)."""
+        if self.declared_codes is not None:
+            return dict(self.declared_codes)
+        cardinalities = self.preprocessor_.categorical_cardinalities_
+        first = self.input_shape_[0] - len(cardinalities)
+        return {first + i: int(card) for i, card in enumerate(cardinalities.values())}
+
+    def code_labels(self) -> dict:
+        """Each code column's name and the category of each code (``"<unknown>"``
+        for code 0, the categories unseen in fit)."""
+        if self.declared_codes is not None:
+            return super().code_labels()
+        named = self.preprocessor_.code_categories()
+        return {
+            column: (name, ["<unknown>", *categories])
+            for column, (name, categories) in zip(self.code_columns_, named.items(), strict=True)
+        }

@@ -1,0 +1,122 @@
+"""The input layer: which case a fit picks, and how a new case plugs in."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.impute import SimpleImputer
+from torch import nn
+
+from skneural import NeuralClassifier, NeuralRegressor
+from skneural.data import (
+    InputLayer,
+    NumericInput,
+    TabularInput,
+    TransformerInput,
+    _input_layer,
+    register_input_layer,
+    select_input_layer,
+)
+from tests.conftest import FAST
+
+
+def _select(X, **params):
+    params = {"preprocessing": "auto", "module_params": None, **params}
+    return select_input_layer(params, X, owner="Test", random_state=0)
+
+
+@pytest.mark.parametrize(
+    "X, params, case, standardize",
+    [
+        (np.zeros((3, 2)), {}, NumericInput, True),
+        (pd.DataFrame({"a": [1.0, 2.0]}), {}, NumericInput, True),
+        (np.zeros((3, 2)), {"preprocessing": None}, NumericInput, False),
+        (pd.DataFrame({"a": ["x", "y"]}), {"preprocessing": "standard"}, NumericInput, True),
+        (pd.DataFrame({"a": ["x", "y"]}), {}, TabularInput, None),
+        (pd.DataFrame({"a": [1.0, None]}), {}, TabularInput, None),
+        (np.zeros((3, 2)), {"preprocessing": SimpleImputer()}, TransformerInput, None),
+    ],
+)
+def test_the_case_follows_the_parameters_and_X(X, params, case, standardize):
+    layer = _select(X, **params)
+    assert type(layer) is case
+    if standardize is not None:
+        assert layer.standardize is standardize
+
+
+def test_fitted_layer_describes_the_tensor(binary_data):
+    X, y = binary_data
+    clf = NeuralClassifier(module_params={"categorical_cardinalities": {4: 3}}, **FAST)
+    X[:, 4] = np.arange(len(X)) % 3
+    clf.fit(X, y)
+    layer = clf.input_layer_
+    assert layer.kind == "numeric"
+    assert layer.input_shape_ == (5,)
+    assert layer.layout == ("sample", "feature")
+    assert layer.code_columns_ == {4: 3}
+    assert layer.module_kwargs == {
+        "n_features_in": 5,
+        "input_shape": (5,),
+        "categorical_cardinalities": {4: 3},
+    }
+    assert layer.code_labels() == {4: ("x4", [0, 1, 2])}
+    assert clf.preprocessor_ is layer.preprocessor_
+    np.testing.assert_array_equal(layer.transform(X)[:, 4], X[:, 4])  # codes stay unscaled
+
+
+class _Grid(InputLayer):
+    """A test case for (n, rows, columns) arrays, kept in their shape."""
+
+    kind = "grid"
+    priority = 100
+    x_validation = {"allow_nd": True, "dtype": np.float32}
+    layout = ("sample", "row", "column")
+
+    @classmethod
+    def accepts(cls, params, X):
+        return np.ndim(X) == 3
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        self.preprocessor_ = None
+        self.input_shape_ = X.shape[1:]
+        self.code_columns_ = {}
+        return self.transform(X)
+
+    def transform(self, X):
+        return np.ascontiguousarray(X, dtype=np.float32)
+
+
+class _GridNet(nn.Module):
+    def __init__(self, input_shape, n_outputs):
+        super().__init__()
+        self.input_shape = input_shape
+        self.layer = nn.Sequential(nn.Flatten(), nn.Linear(int(np.prod(input_shape)), n_outputs))
+
+    def forward(self, X):
+        return self.layer(X)
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    monkeypatch.setattr(_input_layer, "_CASES", list(_input_layer._CASES))
+
+
+def test_a_registered_case_trains_without_touching_the_estimator(registry):
+    register_input_layer(_Grid)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 2, 3))
+    y = X[:, 0, 0] + X[:, 1, 2]
+    reg = NeuralRegressor(module=_GridNet, **FAST).fit(X, y)
+    assert reg.input_layer_.kind == "grid"
+    assert reg.module_.input_shape == (2, 3)
+    assert reg.predict(X[:7]).shape == (7,)
+    assert reg.score(X, y) > 0.5
+    # Two-dimensional X still goes to the built-in cases.
+    assert NeuralRegressor(**FAST).fit(X[:, 0], y).input_layer_.kind == "numeric"
+
+
+def test_register_input_layer_takes_input_layer_classes_only(registry):
+    with pytest.raises(TypeError, match="Expected an InputLayer subclass"):
+        register_input_layer(NeuralClassifier)
+    assert register_input_layer(_Grid) is _Grid
+    register_input_layer(_Grid)
+    assert _input_layer._CASES.count(_Grid) == 1

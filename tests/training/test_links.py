@@ -1,0 +1,87 @@
+"""Links: predictions, probabilities and the validation metric of every loss."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from skneural.training import Trainer
+from skneural.training._links import LINKS, Link, ProbabilityLink, RegressionLink
+from skneural.training._losses import (
+    CLASSIFICATION_LOSSES,
+    REGRESSION_LOSSES,
+    classification_loss,
+    regression_loss,
+)
+from skneural.training._trainer import TensorData
+
+
+@pytest.mark.parametrize("loss", CLASSIFICATION_LOSSES)
+@pytest.mark.parametrize("multilabel", [False, True])
+def test_every_classification_loss_has_a_probability_link(loss, multilabel):
+    if loss == "cross_entropy" and multilabel:
+        return
+    spec = classification_loss(loss, {}, multilabel=multilabel, n_classes=2)
+    assert isinstance(spec.link, ProbabilityLink)
+    probabilities = spec.link.inverse(torch.randn(5, spec.n_outputs, dtype=torch.float64))
+    assert probabilities.shape == (5, 2)
+    if not multilabel:
+        np.testing.assert_allclose(probabilities.sum(dim=1).numpy(), 1.0)
+
+
+@pytest.mark.parametrize("loss", REGRESSION_LOSSES)
+def test_every_regression_loss_has_a_regression_link(loss):
+    spec = regression_loss(loss, {}, n_outputs=2)
+    assert isinstance(spec.link, RegressionLink)
+    raw = torch.randn(4, 2)
+    expected = torch.exp(raw) if loss == "poisson" else raw
+    torch.testing.assert_close(spec.link.inverse(raw), expected)
+
+
+def test_custom_losses_get_the_task_link():
+    function = torch.nn.functional.mse_loss
+    assert regression_loss(function, {}, n_outputs=1).link == LINKS["identity"]
+    assert classification_loss(function, {}, multilabel=False, n_classes=3).link.name == "softmax"
+    assert classification_loss(function, {}, multilabel=True, n_classes=3).link.name == "sigmoid"
+
+
+def test_validation_metrics():
+    logits = torch.tensor([[2.0, 0.0], [0.0, 1.0], [3.0, -1.0], [0.5, 0.0]])
+    labels = torch.tensor([0, 1, 1, 0])
+    assert LINKS["softmax"].validation_metrics(logits, labels) == {"valid_accuracy": 0.75}
+    one_logit = logits[:, 1:] - logits[:, :1]
+    assert LINKS["binary_sigmoid"].validation_metrics(one_logit, labels) == {"valid_accuracy": 0.75}
+    indicator = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
+    assert LINKS["sigmoid"].validation_metrics(logits, indicator) == {"valid_accuracy": 0.75}
+    y = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
+    assert LINKS["identity"].validation_metrics(y, y) == {"valid_r2": 1.0}
+    assert LINKS["exp"].validation_metrics(torch.log(y), y)["valid_r2"] == pytest.approx(1.0)
+    assert LINKS["identity"].validation_metrics(y, torch.ones(4, 1)) == {}  # constant target
+
+
+def test_links_pickle_and_compare_by_kind():
+    for link in LINKS.values():
+        assert isinstance(link, Link)
+        assert pickle.loads(pickle.dumps(link)) == link
+    assert LINKS["softmax"] != LINKS["sigmoid"]
+
+
+def test_trainer_takes_the_validation_metric_from_the_loss():
+    # The trainer asks the loss spec's link, not the estimator, for metrics.
+    generator = torch.Generator().manual_seed(0)
+    X = torch.randn(64, 3, generator=generator)
+    y = (X[:, 0] > 0).long()
+    module = torch.nn.Linear(3, 2)
+    spec = classification_loss("log_loss", {}, multilabel=False, n_classes=2)
+    trainer = Trainer(
+        module,
+        spec,
+        torch.optim.SGD(module.parameters(), lr=0.1),
+        device=torch.device("cpu"),
+        batch_size=16,
+        shuffle=True,
+        generator=generator,
+    )
+    trainer.fit(TensorData(X[:48], y[:48]), TensorData(X[48:], y[48:]), n_epochs=2)
+    assert set(trainer.history[-1]) >= {"valid_loss", "valid_accuracy"}

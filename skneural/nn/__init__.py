@@ -1,5 +1,6 @@
 """Plain ``torch.nn`` modules used by the skneural estimators (no scikit-learn here)."""
 
+from ._cnn import CNN, ConvBlock
 from ._factory import BUILTIN_MODULES, build_module
 from ._feature_encoding import (
     NUMERIC_EMBEDDINGS,
@@ -19,13 +20,16 @@ from ._numeric_embeddings import (
     compute_bin_edges,
 )
 from ._resnet import ResidualBlock, ResNet
+from ._resnet_cnn import ResidualConvBlock, ResNetCNN
 
 __all__ = [
     "ACTIVATIONS",
     "BUILTIN_MODULES",
+    "CNN",
     "MLP",
     "NUMERIC_EMBEDDINGS",
     "CategoricalEmbeddings",
+    "ConvBlock",
     "DenseBlock",
     "FTTransformer",
     "FeatureEncoder",
@@ -35,7 +39,9 @@ __all__ = [
     "PeriodicEmbedding",
     "PiecewiseLinearEmbedding",
     "ResNet",
+    "ResNetCNN",
     "ResidualBlock",
+    "ResidualConvBlock",
     "TabularModule",
     "TransformerBlock",
     "build_module",

@@ -98,12 +98,12 @@ class ImageAugment(BatchAugmentation):
     augmentation), in this order, each drawn independently per image:
 
     1. horizontal and vertical flips, each with its probability;
-    2. one affine resampling that rotates by an angle in
-       ``[-rotation, rotation]`` degrees, zooms by a factor in
-       ``[1 - scale, 1 + scale]`` (zooming in is a random resized crop) and
-       shifts by up to ``translate`` of the width and of the height, filling
-       uncovered pixels as ``padding_mode`` says (skipped when all three are
-       0);
+    2. with probability ``warp_probability``, one affine resampling that
+       rotates by an angle in ``[-rotation, rotation]`` degrees, zooms by a
+       factor in ``[1 - scale, 1 + scale]`` (zooming in is a random resized
+       crop) and shifts by up to ``translate`` of the width and of the
+       height, filling uncovered pixels as ``padding_mode`` says (skipped
+       when all three are 0);
     3. brightness: multiply by a factor in ``[1 - brightness, 1 + brightness]``;
        contrast: scale the deviations from the image's mean by a factor in
        ``[1 - contrast, 1 + contrast]`` (both assume intensities such as
@@ -152,6 +152,10 @@ class ImageAugment(BatchAugmentation):
         height (vertically), in [0, 1].
     scale : float, default=0.1
         Largest relative zoom, in [0, 1).
+    warp_probability : float, default=1.0
+        Probability that an image is rotated, shifted and zoomed. Resampling
+        blurs small images a little; below 1, some training images stay as
+        sharp as the test images.
     padding_mode : {"zeros", "border", "reflection"}, default="zeros"
         What fills pixels that a rotation, shift or zoom-out uncovers: zeros
         (a dark background, right for digits and inputs centred on 0), the
@@ -199,6 +203,7 @@ class ImageAugment(BatchAugmentation):
         "rotation": [Interval(Real, 0, 180, closed="both")],
         "translate": [Interval(Real, 0, 1, closed="both")],
         "scale": [Interval(Real, 0, 1, closed="left")],
+        "warp_probability": _PROBABILITY,
         "padding_mode": [StrOptions({"zeros", "border", "reflection"})],
         "brightness": [Interval(Real, 0, 1, closed="both")],
         "contrast": [Interval(Real, 0, 1, closed="both")],
@@ -217,6 +222,7 @@ class ImageAugment(BatchAugmentation):
         rotation: float = 10.0,
         translate: float = 0.1,
         scale: float = 0.1,
+        warp_probability: float = 1.0,
         padding_mode: str = "zeros",
         brightness: float = 0.0,
         contrast: float = 0.0,
@@ -231,6 +237,7 @@ class ImageAugment(BatchAugmentation):
         self.rotation = rotation
         self.translate = translate
         self.scale = scale
+        self.warp_probability = warp_probability
         self.padding_mode = padding_mode
         self.brightness = brightness
         self.contrast = contrast
@@ -299,11 +306,15 @@ class ImageAugment(BatchAugmentation):
         if self.vertical_flip > 0:
             flip = _bernoulli(self.vertical_flip, n, X, generator)
             X = torch.where(flip[:, None, None, None], X.flip(-2), X)
-        if self.rotation > 0 or self.translate > 0 or self.scale > 0:
+        if self.warp_probability > 0 and (self.rotation or self.translate or self.scale):
             angle = _uniform(-self.rotation, self.rotation, n, X, generator)
             zoom = _uniform(1 - self.scale, 1 + self.scale, n, X, generator)
             shift = _uniform(-self.translate, self.translate, 2 * n, X, generator).view(n, 2)
-            X = warp_affine(X, angle, zoom, shift, self.padding_mode)
+            warped = warp_affine(X, angle, zoom, shift, self.padding_mode)
+            if self.warp_probability < 1:
+                warp = _bernoulli(self.warp_probability, n, X, generator)
+                warped = torch.where(warp[:, None, None, None], warped, X)
+            X = warped
         if self.brightness > 0:
             factor = _uniform(1 - self.brightness, 1 + self.brightness, n, X, generator)
             X = X * factor[:, None, None, None]

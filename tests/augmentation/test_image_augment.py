@@ -21,6 +21,7 @@ ALL = {
     "rotation": 20,
     "translate": 0.1,
     "scale": 0.1,
+    "warp_probability": 0.8,
     "brightness": 0.2,
     "contrast": 0.2,
     "cutout": 0.5,
@@ -63,7 +64,14 @@ def test_everything_off_is_the_identity():
     X_out, y_out = augment(X, y, generator=_gen(), n_classes=4)
     assert torch.equal(X_out, X) and torch.equal(y_out, y)
     # Probabilities of 0 with strengths set are the identity too.
-    zero = ImageAugment(**OFF, horizontal_flip=0, cutout=0, mixup_alpha=1, mix_probability=0)
+    zero = ImageAugment(
+        rotation=30,
+        warp_probability=0,
+        horizontal_flip=0,
+        cutout=0,
+        mixup_alpha=1,
+        mix_probability=0,
+    )
     X_out, y_out = zero(X, y, generator=_gen(), n_classes=4)
     assert torch.equal(X_out, X) and torch.equal(y_out, y)
 
@@ -149,6 +157,14 @@ def test_random_shifts_and_zooms_stay_within_their_ranges():
     assert spread_at(1.25) < spread.max() <= spread_at(1.3) + 1e-3
     rotated = ImageAugment(**{**OFF, "rotation": 180}).augment_inputs(blob, _gen())
     torch.testing.assert_close(rotated, blob, atol=3e-2, rtol=0)  # bilinear blur
+
+
+def test_warp_probability_warps_some_images_and_keeps_the_others():
+    X = _images(64)
+    out = ImageAugment(rotation=20, warp_probability=0.5).augment_inputs(X, _gen())
+    kept = (out == X).flatten(1).all(dim=1)
+    assert 16 < kept.sum() < 48
+    assert not torch.isclose(out[~kept], X[~kept]).flatten(1).all(dim=1).any()
 
 
 def test_padding_mode_fills_the_uncovered_pixels():

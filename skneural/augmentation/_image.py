@@ -68,17 +68,15 @@ def warp_affine(
     n, _, height, width = X.shape
     radians = torch.deg2rad(angle)
     cos, sin = radians.cos() / zoom, radians.sin() / zoom
-    # Output -> input map in affine_grid's coordinates, which run from -1 to 1
-    # along both axes; the aspect ratio makes the rotation a rotation in pixels.
-    linear = torch.stack(
-        [
-            torch.stack([cos, -sin * (height / width)], dim=1),
-            torch.stack([sin * (width / height), cos], dim=1),
-        ],
-        dim=1,
-    )
-    offset = -(linear @ (2 * shift).unsqueeze(2))
-    grid = F.affine_grid(torch.cat([linear, offset], dim=2), list(X.shape), align_corners=False)
+    # The output -> input map in affine_grid's coordinates, which run from -1
+    # to 1 along both axes: the aspect ratio makes the rotation one in pixels,
+    # and a shift of s * width is 2 * s in these units.
+    sin_x, sin_y = sin * (height / width), sin * (width / height)
+    shift_x, shift_y = 2 * shift[:, 0], 2 * shift[:, 1]
+    offset_x = sin_x * shift_y - cos * shift_x
+    offset_y = -sin_y * shift_x - cos * shift_y
+    theta = torch.stack([cos, -sin_x, offset_x, sin_y, cos, offset_y], dim=1).view(n, 2, 3)
+    grid = F.affine_grid(theta, list(X.shape), align_corners=False)
     return F.grid_sample(X, grid, mode="bilinear", padding_mode=padding_mode, align_corners=False)
 
 

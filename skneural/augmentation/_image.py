@@ -258,7 +258,8 @@ class ImageAugment(BatchAugmentation):
         Returns
         -------
         torch.Tensor of shape (n, C, H, W)
-            A new tensor; ``X`` is not modified.
+            The transformed batch (``X`` itself when every transform is off);
+            ``X`` is never modified in place.
         """
         self._validate_params()
         _check_batch(X, generator)
@@ -334,7 +335,7 @@ class ImageAugment(BatchAugmentation):
         return X.masked_fill(erase, 0)
 
     def _mix(self, X, y, generator, n_classes):
-        if self.mixup_alpha == 0 and self.cutmix_alpha == 0 or self.mix_probability == 0:
+        if (self.mixup_alpha == 0 and self.cutmix_alpha == 0) or self.mix_probability == 0:
             return X, y
         n = len(X)
         if y.shape[0] != n:

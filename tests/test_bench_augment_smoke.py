@@ -14,11 +14,11 @@ def test_quick_cpu_run_reports_both_tables():
     out = result.stdout
     number = r"\d+\.\d+"
     for size in ("8x8", "28x28"):
-        row = rf"{size}\s+\d+" + rf"\s+{number}" * 5
+        row = rf"{size}\s+\d+" + rf"\s+{number}%?" * 7
         assert re.search(row, out), out
         for module in ("cnn", "resnet_cnn"):
             assert re.search(rf"{size}\s+{module}" + rf"\s+{number}" * 3, out), out
-    assert "target: default augmentation <= 1.25x" in out
+    assert "target: the default augmentation <= 25% of the epoch" in out
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")

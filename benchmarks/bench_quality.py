@@ -88,7 +88,7 @@ from torch import nn
 
 import skneural
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.training import auto_batch_size
+from skneural.training._trainer import auto_batch_size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 QUICK_ROWS, QUICK_FOLDS = 400, 2

@@ -1,8 +1,11 @@
 """Save the training state every epoch and resume an interrupted fit."""
 
+import os
+from numbers import Integral
 from pathlib import Path
 
-from ..training._checkpoint_io import atomic_save, load_checkpoint
+from ..utils._sklearn_compat import Interval
+from ._checkpoint_io import atomic_save, load_checkpoint
 from ._monitor import MonitorCallback
 
 LATEST = "latest.pt"
@@ -15,11 +18,21 @@ class Checkpoint(MonitorCallback):
     After every ``every`` epochs the full training state (network, optimizer,
     every callback's state such as early stopping's patience and a learning
     rate schedule, the random generators, the history) is written atomically
-    to ``<dirname>/<run_id>/latest.pt``. The ``run_id`` is a hash of the
-    estimator's class, parameters and training data, so parallel fits of a
-    search never share files, and fitting the same estimator on the same data
-    again finds its own checkpoint: with ``resume=True`` it continues from
-    there, bit-identically on CPU, and ``max_epochs`` still counts the total.
+    to ``<dirname>/<run_id>/latest.pt``. The ``run_id`` is a hash of what the
+    training depends on: the estimator's class and parameters, the seeds
+    drawn from ``random_state``, the training data. Settings that do not
+    change the training are left out: ``verbose``, observer callbacks
+    (progress bars, loggers) and this callback's ``dirname``, ``every``,
+    ``resume`` and ``load_best``. So parallel fits of a search never share
+    files, and fitting the same estimator on the same data again finds its
+    own checkpoint: with ``resume=True`` it continues from there,
+    bit-identically on CPU, and ``max_epochs`` still counts the total.
+
+    With ``random_state=None`` every fit draws new seeds and is a new run
+    (a new random model, never a resumption): to resume a killed fit, give
+    the estimator a fixed ``random_state``. A checkpoint is only ever resumed
+    by a fit of the same run; ``resume=<path>`` to another run's file is an
+    error that lists what differs.
 
     Parameters
     ----------
@@ -35,7 +48,9 @@ class Checkpoint(MonitorCallback):
     resume : bool or str or os.PathLike, default=True
         ``True`` continues from this fit's ``latest.pt`` when it exists;
         ``False`` always starts afresh (overwriting this fit's checkpoints); a
-        path resumes from that checkpoint file, which must exist.
+        path resumes from that checkpoint file, which must exist and belong
+        to this run (e.g. a ``latest.pt`` or ``best.pt`` of this directory
+        that was moved).
     load_best : bool, default=False
         At the end of training, load the weights of ``best.pt`` (needs
         ``monitor``).
@@ -56,6 +71,17 @@ class Checkpoint(MonitorCallback):
     """
 
     _runs_last = True
+    # Where and how often the state is written, and whether and where from to
+    # resume, never change the training: a fit resumes whatever they are.
+    _observer_params = ("dirname", "every", "resume", "load_best")
+    _parameter_constraints: dict = {
+        **MonitorCallback._parameter_constraints,
+        "dirname": [str, os.PathLike],
+        "every": [Interval(Integral, 1, None, closed="left")],
+        "monitor": [str, None],
+        "resume": ["boolean", str, os.PathLike],
+        "load_best": ["boolean"],
+    }
 
     def __init__(
         self,
@@ -73,8 +99,6 @@ class Checkpoint(MonitorCallback):
         self.load_best = load_best
 
     def on_train_begin(self, trainer, **kwargs):
-        if not isinstance(self.every, int) or self.every < 1:
-            raise ValueError(f"every must be a positive integer, got {self.every!r}.")
         if self.load_best and self.monitor is None:
             raise ValueError("load_best=True needs a monitor to decide which epoch is best.")
         self.directory_ = Path(self.dirname) / trainer.run_id
@@ -83,7 +107,13 @@ class Checkpoint(MonitorCallback):
         self.resumed_from_ = None
         source = self._resume_source()
         if source is not None:
-            trainer.load_state_dict(load_checkpoint(source))
+            state = load_checkpoint(source)
+            try:
+                trainer.load_state_dict(state)
+            except ValueError as exc:
+                raise ValueError(
+                    f"Cannot resume from the checkpoint {str(source)!r}: {exc}"
+                ) from None
             self.resumed_from_ = source
 
     def _resume_source(self):
@@ -116,4 +146,10 @@ class Checkpoint(MonitorCallback):
     def on_train_end(self, trainer, **kwargs):
         best = getattr(self, "directory_", None) and self.directory_ / BEST
         if self.load_best and best and best.is_file():
-            trainer.module.load_state_dict(load_checkpoint(best)["module"])
+            state = load_checkpoint(best)
+            if state.get("run_id") != trainer.run_id:
+                raise ValueError(
+                    f"Cannot load the best weights from {str(best)!r}: the file belongs to "
+                    "a different training run."
+                )
+            trainer.module.load_state_dict(state["module"])

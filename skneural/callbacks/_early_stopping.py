@@ -1,7 +1,9 @@
 """Stop training when a monitored metric stops improving."""
 
 import copy
+from numbers import Integral
 
+from ..utils._sklearn_compat import Interval
 from ._monitor import MonitorCallback
 
 
@@ -43,6 +45,12 @@ class EarlyStopping(MonitorCallback):
     >>> reg = NeuralRegressor(early_stopping=False,
     ...                       callbacks=[EarlyStopping(patience=3)])
     """
+
+    _parameter_constraints: dict = {
+        **MonitorCallback._parameter_constraints,
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "restore_best_weights": ["boolean"],
+    }
 
     def __init__(
         self,

@@ -4,6 +4,7 @@ from numbers import Real
 
 import torch
 
+from ..utils._sklearn_compat import Interval
 from ._base import Callback
 
 
@@ -29,6 +30,12 @@ class GradientClipping(Callback):
     >>> clf = NeuralClassifier(callbacks=[GradientClipping(max_norm=1.0)])
     """
 
+    _parameter_constraints: dict = {
+        "max_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "max_value": [Interval(Real, 0, None, closed="neither"), None],
+        "norm_type": [Interval(Real, 0, None, closed="neither")],
+    }
+
     def __init__(self, max_norm=None, max_value=None, norm_type=2.0):
         self.max_norm = max_norm
         self.max_value = max_value
@@ -37,12 +44,6 @@ class GradientClipping(Callback):
     def on_train_begin(self, trainer, **kwargs):
         if self.max_norm is None and self.max_value is None:
             raise ValueError("GradientClipping needs max_norm, max_value or both; got neither.")
-        for name in ("max_norm", "max_value"):
-            value = getattr(self, name)
-            if value is not None and not (
-                isinstance(value, Real) and not isinstance(value, bool) and value > 0
-            ):
-                raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
         self._parameters = [p for p in trainer.module.parameters() if p.requires_grad]
 
     def on_after_backward(self, trainer, batch, **kwargs):

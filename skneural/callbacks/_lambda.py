@@ -8,7 +8,10 @@ _HOOKS = (
     "on_batch_begin",
     "on_after_backward",
     "on_batch_end",
+    "on_validation_begin",
+    "on_validation_end",
     "on_epoch_end",
+    "on_exception",
     "on_train_end",
 )
 
@@ -30,7 +33,8 @@ class LambdaCallback(Callback):
     Parameters
     ----------
     on_train_begin, on_epoch_begin, on_batch_begin, on_after_backward, \
-on_batch_end, on_epoch_end, on_train_end : callable, default=None
+on_batch_end, on_epoch_end, on_train_end, on_validation_begin, \
+on_validation_end, on_exception : callable, default=None
         Function to run at the hook of that name; ``None`` runs nothing.
 
     Examples
@@ -44,6 +48,8 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
     >>> reg = NeuralRegressor(max_epochs=3, callbacks=[record])
     """
 
+    _parameter_constraints: dict = {hook: [callable, None] for hook in _HOOKS}
+
     # The parameters share their names with the hook methods, so they cannot
     # be stored as attributes of the same name (that would replace the hooks):
     # they live in ``_functions`` and get_params/set_params expose them.
@@ -56,6 +62,9 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
         on_batch_end=None,
         on_epoch_end=None,
         on_train_end=None,
+        on_validation_begin=None,
+        on_validation_end=None,
+        on_exception=None,
     ):
         self._functions = {
             "on_train_begin": on_train_begin,
@@ -63,7 +72,10 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
             "on_batch_begin": on_batch_begin,
             "on_after_backward": on_after_backward,
             "on_batch_end": on_batch_end,
+            "on_validation_begin": on_validation_begin,
+            "on_validation_end": on_validation_end,
             "on_epoch_end": on_epoch_end,
+            "on_exception": on_exception,
             "on_train_end": on_train_end,
         }
 
@@ -109,12 +121,6 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
             function(trainer, **kwargs)
 
     def on_train_begin(self, trainer, **kwargs):
-        for hook, function in self._functions.items():
-            if function is not None and not callable(function):
-                raise TypeError(
-                    f"LambdaCallback's {hook} must be callable or None, got "
-                    f"{type(function).__name__}: {function!r}."
-                )
         self._run("on_train_begin", trainer, kwargs)
 
     def on_epoch_begin(self, trainer, **kwargs):
@@ -129,8 +135,17 @@ on_batch_end, on_epoch_end, on_train_end : callable, default=None
     def on_batch_end(self, trainer, **kwargs):
         self._run("on_batch_end", trainer, kwargs)
 
+    def on_validation_begin(self, trainer, **kwargs):
+        self._run("on_validation_begin", trainer, kwargs)
+
+    def on_validation_end(self, trainer, **kwargs):
+        self._run("on_validation_end", trainer, kwargs)
+
     def on_epoch_end(self, trainer, **kwargs):
         self._run("on_epoch_end", trainer, kwargs)
+
+    def on_exception(self, trainer, **kwargs):
+        self._run("on_exception", trainer, kwargs)
 
     def on_train_end(self, trainer, **kwargs):
         self._run("on_train_end", trainer, kwargs)

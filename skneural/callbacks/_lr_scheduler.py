@@ -2,8 +2,9 @@
 
 import copy
 
+from ..utils._sklearn_compat import StrOptions
 from ._base import Callback
-from ._lr_schedules import build_schedule, is_plateau_policy
+from ._lr_schedules import PRESETS, build_schedule, is_plateau_policy
 from ._monitor import monitored_value, resolve_monitor
 
 # Key under which each optimizer parameter group remembers the learning rate
@@ -43,8 +44,10 @@ class LRScheduler(Callback):
           ``total_steps`` = the steps of this fit.
         - ``"reduce_on_plateau"``:
           :class:`~torch.optim.lr_scheduler.ReduceLROnPlateau` on ``monitor``,
-          ``mode`` from the metric's name (``"min"`` for losses and errors),
-          torch's ``factor=0.1, patience=10``. Epoch stepping only.
+          ``mode`` looked up from the metric (as ``mode="auto"`` of
+          :class:`~skneural.callbacks.MonitorCallback` does; give
+          ``params={"mode": ...}`` for a metric it does not know), torch's
+          ``factor=0.1, patience=10``. Epoch stepping only.
         - ``"linear_warmup"``: linear ramp from ``start_factor=0.1`` times the
           learning rate to the full rate over ``warmup_steps=5`` steps, then
           ``then="constant"`` or ``"cosine"`` (annealing to ``eta_min=0.0``
@@ -74,6 +77,13 @@ class LRScheduler(Callback):
     ... )
     """
 
+    _parameter_constraints: dict = {
+        "policy": [StrOptions(set(PRESETS)), type],
+        "step_every": [StrOptions({"epoch", "batch"})],
+        "params": [dict, None],
+        "monitor": [str],
+    }
+
     def __init__(self, policy, *, step_every="epoch", params=None, monitor="valid_loss"):
         self.policy = policy
         self.step_every = step_every
@@ -81,8 +91,6 @@ class LRScheduler(Callback):
         self.monitor = monitor
 
     def on_train_begin(self, trainer, **kwargs):
-        if self.step_every not in ("epoch", "batch"):
-            raise ValueError(f"step_every must be 'epoch' or 'batch', got {self.step_every!r}.")
         plateau = is_plateau_policy(self.policy)
         if plateau and self.step_every == "batch":
             raise ValueError(

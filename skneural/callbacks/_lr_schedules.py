@@ -7,7 +7,7 @@ optimizer's learning rate, whether the monitored metric is minimised).
 
 from torch.optim import lr_scheduler
 
-from ._monitor import lower_is_better
+from ._monitor import metric_direction
 
 _WARMUP_DEFAULTS = {"warmup_steps": 5, "start_factor": 0.1, "then": "constant", "eta_min": 0.0}
 
@@ -28,8 +28,9 @@ def _one_cycle(optimizer, params, *, total_steps, monitor):
 
 
 def _reduce_on_plateau(optimizer, params, *, total_steps, monitor):
-    mode = "min" if lower_is_better(monitor) else "max"
-    return lr_scheduler.ReduceLROnPlateau(optimizer, **{"mode": mode, **params})
+    if "mode" not in params:
+        params = {"mode": metric_direction(monitor, "LRScheduler"), **params}
+    return lr_scheduler.ReduceLROnPlateau(optimizer, **params)
 
 
 def _linear_warmup(optimizer, params, *, total_steps, monitor):
@@ -91,11 +92,6 @@ def build_schedule(policy, optimizer, params: dict, *, total_steps: int, monitor
     torch.optim.lr_scheduler.LRScheduler
     """
     if isinstance(policy, str):
-        if policy not in PRESETS:
-            raise ValueError(
-                f"Unknown learning-rate schedule {policy!r}; valid presets are "
-                f"{sorted(PRESETS)}, or pass a torch.optim.lr_scheduler class."
-            )
         name, builder = repr(policy), PRESETS[policy]
     elif isinstance(policy, type) and issubclass(policy, lr_scheduler.LRScheduler):
         name = policy.__name__

@@ -18,7 +18,9 @@ class MLflowLogger(Callback):
     parallel processes, never log into one another's runs. When an MLflow run
     is active in the fitting process, the new run is nested under it. The
     client is created when training begins and dropped when it ends, so
-    estimators using this callback clone and pickle normally.
+    estimators using this callback clone and pickle normally. The run ends
+    ``FINISHED``, or ``FAILED`` when an error ended training, or ``KILLED``
+    when it was interrupted (``Ctrl-C``).
 
     Parameters
     ----------
@@ -46,6 +48,14 @@ class MLflowLogger(Callback):
     >>> clf = NeuralClassifier(callbacks=[MLflowLogger(experiment_name="breast_cancer")])
     """
 
+    _observes_only = True
+    _parameter_constraints: dict = {
+        "experiment_name": [str, None],
+        "run_name": [str, None],
+        "tracking_uri": [str, None],
+        "tags": [dict, None],
+    }
+
     def __init__(self, experiment_name=None, run_name=None, tracking_uri=None, tags=None):
         self.experiment_name = experiment_name
         self.run_name = run_name
@@ -53,7 +63,7 @@ class MLflowLogger(Callback):
         self.tags = tags
 
     def on_train_begin(self, trainer, **kwargs):
-        self._client = None
+        self._client, self._status = None, "FINISHED"
         mlflow = import_optional("mlflow", extra="mlflow", feature="MLflowLogger")
         client = mlflow.MlflowClient(tracking_uri=self.tracking_uri)
         tags = dict(self.tags or {})
@@ -86,7 +96,10 @@ class MLflowLogger(Callback):
         ]
         self._client.log_batch(self.run_id_, metrics=metrics)
 
+    def on_exception(self, trainer, exception, **kwargs):
+        self._status = "KILLED" if isinstance(exception, KeyboardInterrupt) else "FAILED"
+
     def on_train_end(self, trainer, **kwargs):
         if getattr(self, "_client", None) is not None:
-            self._client.set_terminated(self.run_id_)
+            self._client.set_terminated(self.run_id_, status=self._status)
         self._client = None

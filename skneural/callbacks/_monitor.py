@@ -2,13 +2,57 @@
 
 import math
 import warnings
+from numbers import Real
 
+from sklearn.metrics import get_scorer_names
+
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._base import Callback
 
+# The direction of every metric "auto" mode knows, by name without its
+# ``train_``/``valid_`` prefix. scikit-learn's scorer names are added below:
+# scorers are all "greater is better" (hence ``neg_mean_squared_error``).
+_LOWER_IS_BETTER = {
+    "loss", "error", "log_loss", "cross_entropy", "nll", "brier_score", "hinge_loss",
+    "zero_one_loss", "hamming_loss", "mae", "mse", "rmse", "msle", "rmsle", "mape",
+    "max_error", "mean_absolute_error", "mean_squared_error", "root_mean_squared_error",
+    "mean_squared_log_error", "root_mean_squared_log_error", "median_absolute_error",
+    "mean_absolute_percentage_error", "mean_pinball_loss", "mean_poisson_deviance",
+    "mean_gamma_deviance", "mean_tweedie_deviance",
+}  # fmt: skip
+_HIGHER_IS_BETTER = {
+    "accuracy", "balanced_accuracy", "top_k_accuracy", "r2", "explained_variance",
+    "auc", "roc_auc", "pr_auc", "average_precision", "f1", "precision", "recall",
+    "jaccard", "matthews_corrcoef", "mcc", "cohen_kappa", "d2_absolute_error_score",
+}  # fmt: skip
+METRIC_DIRECTIONS = {
+    **dict.fromkeys(_LOWER_IS_BETTER, "min"),
+    **dict.fromkeys(get_scorer_names(), "max"),
+    **dict.fromkeys(_HIGHER_IS_BETTER, "max"),
+}
+_SPLIT_PREFIXES = ("train_", "valid_")
 
-def lower_is_better(monitor: str) -> bool:
-    """Whether ``"auto"`` mode minimises ``monitor`` (names with "loss" or "error")."""
-    return "loss" in monitor or "error" in monitor
+
+def metric_direction(monitor: str, owner: str = "mode='auto'") -> str:
+    """``"min"`` or ``"max"``: how ``"auto"`` mode optimises ``monitor``.
+
+    The direction comes from :data:`METRIC_DIRECTIONS`, looked up by the
+    metric's name without its ``train_`` or ``valid_`` prefix (``valid_mae``
+    is minimised, ``valid_neg_log_loss`` and ``valid_r2`` are maximised). A
+    name not in the table is a ``ValueError`` asking for an explicit mode,
+    never a guess.
+    """
+    name = monitor
+    for prefix in _SPLIT_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    if name not in METRIC_DIRECTIONS:
+        raise ValueError(
+            f"{owner} cannot tell whether {monitor!r} is better lower or higher: it is "
+            "not a metric skneural knows. Pass mode='min' or mode='max'."
+        )
+    return METRIC_DIRECTIONS[name]
 
 
 def resolve_monitor(monitor: str, trainer, owner: str) -> str:
@@ -48,8 +92,11 @@ class MonitorCallback(Callback):
         Name of a history column, e.g. ``"valid_loss"``, ``"train_loss"`` or
         ``"valid_accuracy"``.
     mode : {"auto", "min", "max"}, default="auto"
-        Whether lower or higher is better; ``"auto"`` picks ``"min"`` for names
-        containing ``"loss"`` or ``"error"`` and ``"max"`` otherwise.
+        Whether lower or higher is better; ``"auto"`` looks the metric up in a
+        table of known metrics (losses and errors such as ``valid_mae`` are
+        minimised; ``valid_accuracy``, ``valid_r2`` and every scikit-learn
+        scorer name, ``neg_*`` included, are maximised) and raises a
+        ``ValueError`` for a metric it does not know.
     min_delta : float, default=0.0
         Smallest change that counts as an improvement.
 
@@ -63,6 +110,12 @@ class MonitorCallback(Callback):
         Epoch (from 1) that produced it.
     """
 
+    _parameter_constraints: dict = {
+        "monitor": [str],
+        "mode": [StrOptions({"auto", "min", "max"})],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, monitor="valid_loss", mode="auto", min_delta=0.0):
         self.monitor = monitor
         self.mode = mode
@@ -70,11 +123,9 @@ class MonitorCallback(Callback):
 
     def _reset_monitor(self, monitor: str) -> None:
         """Start tracking ``monitor`` from scratch."""
-        if self.mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {self.mode!r}.")
         self.monitor_ = monitor
         if self.mode == "auto":
-            self.mode_ = "min" if lower_is_better(monitor) else "max"
+            self.mode_ = metric_direction(monitor, type(self).__name__)
         else:
             self.mode_ = self.mode
         self.best_ = math.inf if self.mode_ == "min" else -math.inf

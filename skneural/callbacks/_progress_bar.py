@@ -38,6 +38,9 @@ class ProgressBar(Callback):
     >>> clf = NeuralClassifier(callbacks=[ProgressBar()])
     """
 
+    _observes_only = True
+    _parameter_constraints: dict = {"force": ["boolean"], "metrics": [list, None]}
+
     def __init__(self, force=False, metrics=None):
         self.force = force
         self.metrics = metrics

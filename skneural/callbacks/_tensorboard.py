@@ -35,6 +35,9 @@ class TensorBoardLogger(Callback):
     >>> clf = NeuralClassifier(callbacks=[TensorBoardLogger("runs/breast_cancer")])
     """
 
+    _observes_only = True
+    _parameter_constraints: dict = {"log_dir": [str, os.PathLike]}
+
     def __init__(self, log_dir="runs"):
         self.log_dir = log_dir
 

@@ -1,6 +1,7 @@
-"""From user inputs to validated arrays: checks, conversion and validation splits."""
+"""From user inputs to validated arrays: checks, conversion and validation splits.
 
-from ._split import validation_split
-from ._validation import check_finite, check_numeric_columns, to_float32_dense
+Internal machinery of the estimators, with no public API: import from the
+private submodules.
+"""
 
-__all__ = ["check_finite", "check_numeric_columns", "to_float32_dense", "validation_split"]
+__all__: list[str] = []

@@ -1,8 +1,10 @@
 """Cosine learning-rate cycles with a copy of the weights at the end of each cycle."""
 
 import math
+from numbers import Integral, Real
 
 from ..callbacks import Callback
+from ..utils._sklearn_compat import Interval
 
 
 class SnapshotCallback(Callback):
@@ -37,13 +39,16 @@ class SnapshotCallback(Callback):
     ...                       callbacks=[SnapshotCallback(cycle_epochs=10)])
     """
 
+    _parameter_constraints: dict = {
+        "cycle_epochs": [Interval(Integral, 1, None, closed="left")],
+        "min_lr": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, cycle_epochs=10, min_lr=0.0):
         self.cycle_epochs = cycle_epochs
         self.min_lr = min_lr
 
     def on_train_begin(self, trainer, **kwargs):
-        if not (isinstance(self.cycle_epochs, int) and self.cycle_epochs >= 1):
-            raise ValueError(f"cycle_epochs must be a positive integer, got {self.cycle_epochs!r}.")
         self.base_lrs_ = [group["lr"] for group in trainer.optimizer.param_groups]
         self.snapshots_ = []
 

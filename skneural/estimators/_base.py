@@ -18,22 +18,20 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
-from ..callbacks._sklearn_tasks import SklearnEpochTasks
-from ..data import check_finite, check_numeric_columns, to_float32_dense, validation_split
+from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
 from ..data._input_transform import code_columns, resolve_preprocessing, to_float32
-from ..nn import ACTIVATIONS, BUILTIN_MODULES, build_module
-from ..training import (
-    OPTIMIZERS,
-    TensorData,
-    Trainer,
-    auto_batch_size,
-    build_optimizer,
-    forward_in_chunks,
-)
+from ..data._split import validation_split
+from ..data._validation import check_finite, check_numeric_columns, to_float32_dense
+from ..nn._factory import BUILTIN_MODULES, build_module
+from ..nn._mlp import ACTIVATIONS
 from ..training._device import loadable_device, resolve_device
+from ..training._inference import forward_in_chunks
 from ..training._interrupt import interrupt_should_propagate
+from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
+from ..training._run_identity import describe
 from ..training._threads import torch_threads
+from ..training._trainer import TensorData, Trainer, auto_batch_size
 from ..utils._params import close_names_hint
 from ..utils._sklearn_compat import (
     CallbackSupportMixin,
@@ -281,6 +279,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     "Every entry of callbacks must be a skneural.callbacks.Callback "
                     f"instance, got {type(callback).__name__}: {callback!r}."
                 )
+            callback._validate_params()
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise TypeError(
                 "module must be a built-in name, a torch.nn.Module subclass or a "
@@ -390,6 +389,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        n_epochs = 1 if incremental else self.max_epochs
+        # scikit-learn callbacks score on the data as the user passed it.
+        sklearn_task = self._sklearn_fit_task(n_epochs, X, y, sample_weight)
         continuing = (incremental or self.warm_start) and hasattr(self, "module_")
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
@@ -400,8 +402,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
         loss_spec = self._resolve_loss()
-        n_epochs = 1 if incremental else self.max_epochs
-        sklearn_task = self._sklearn_fit_task(n_epochs, X, y)
         if continuing:
             # A different seed per continuation, reproducible from random_state.
             torch_seed = (int(torch_seed) + self.n_iter_) % _SEED_HIGH
@@ -457,7 +457,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 valid_metrics=self._valid_metrics,
                 history=self.history_ if continuing else None,
                 verbose=self.verbose,
-                run_id=lambda: self._run_id(X, y, weights, epochs_done),
+                identity=lambda: self._run_identity(
+                    X, y, weights, epochs_done, (split_seed, torch_seed)
+                ),
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
             )
             try:
@@ -477,33 +479,39 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         # The user's order, built-in early stopping last, internal helpers left out.
         self.callbacks_ = [cb for cb in callbacks if not getattr(cb, "_transient", False)]
         if sklearn_task is not None:
-            sklearn_task.call_on_fit_task_end(estimator=self, X=X, y=y)
+            sklearn_task.end()
         return self
 
     def _calibrate(self, valid):
         """Post-training step on the validation rows (``None`` without them);
         the classifier fits its softmax temperature here."""
 
-    def _sklearn_fit_task(self, n_epochs, X, y):
+    def _sklearn_fit_task(self, n_epochs, X, y, sample_weight):
         """Open this fit's task for scikit-learn callbacks (``None`` without them)."""
         if not getattr(self, "_skl_callbacks", None):
             return None
-        task = self._init_callback_context(max_subtasks=n_epochs)
-        task.call_on_fit_task_begin(estimator=self, X=X, y=y)
-        return task
+        context = self._init_callback_context(max_subtasks=n_epochs)
+        return SklearnFitTask(context, self, X, y, sample_weight).begin()
 
-    def _run_id(self, X, y, weights, epochs_done):
-        """Hash of the estimator's configuration, its training state and the data.
+    def _run_identity(self, X, y, weights, epochs_done, seeds) -> dict:
+        """What this fit's training depends on, as plain values.
 
-        Two fits share it only when they would train identically, which is what
-        checkpoints need to keep parallel fits apart and to find a run to resume.
+        The parameters (``verbose`` and observer callbacks left out), the seeds
+        drawn from ``random_state`` (new ones every fit when it is ``None``),
+        the training data and the epochs trained before. Checkpoints resume
+        only a fit with the same identity (see
+        :mod:`skneural.training._run_identity`).
         """
-        params = {k: v for k, v in self.get_params(deep=False).items() if k != "verbose"}
-        key = (type(self).__name__, epochs_done, X, y, weights)
-        try:
-            return joblib.hash((params, *key))
-        except Exception:  # parameters that do not pickle (a lambda loss, ...)
-            return joblib.hash((repr(params), *key))
+        params = self.get_params(deep=False)
+        del params["verbose"]
+        params["callbacks"] = [cb for cb in self.callbacks or [] if cb._identity() is not None]
+        return {
+            "estimator": type(self).__name__,
+            "params": describe(params),
+            "seeds": [int(seed) for seed in seeds],
+            "data": joblib.hash((X, y, weights)),
+            "epochs_done": int(epochs_done),
+        }
 
     def _n_threads(self):
         return -1 if self.n_threads == "all" else self.n_threads
@@ -557,7 +565,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
-            callbacks.append(SklearnEpochTasks(sklearn_task, self))
+            callbacks.append(SklearnEpochTasks(sklearn_task))
         if self.weight_averaging is not None and not incremental:
             callbacks.append(WeightAveraging(self.weight_averaging))
         if self.early_stopping and not incremental:

@@ -9,9 +9,9 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ..training import CLASSIFICATION_LOSSES, forward_in_chunks
 from ..training._calibration import fit_temperature
-from ..training._losses import classification_loss
+from ..training._inference import forward_in_chunks
+from ..training._losses import CLASSIFICATION_LOSSES, classification_loss
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from . import _docstrings
 from ._base import BaseNeuralEstimator

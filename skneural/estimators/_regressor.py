@@ -4,8 +4,7 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 
-from ..training import REGRESSION_LOSSES
-from ..training._losses import regression_loss
+from ..training._losses import REGRESSION_LOSSES, regression_loss
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from . import _docstrings
 from ._base import BaseNeuralEstimator

@@ -1,13 +1,12 @@
 """Hyperparameter search with Hyperopt's Tree-structured Parzen Estimator."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
-from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 
 from ..utils._optional import import_optional
-from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._names import check_param_names
 from ._search_space import search_space
 from ._trial_search import TrialSearchCV
@@ -93,18 +92,10 @@ class HyperoptSearchCV(TrialSearchCV):
     """
 
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit"])],
+        **TrialSearchCV._parameter_constraints,
         "space": [dict, None],
         "max_evals": [Interval(Integral, 1, None, closed="left")],
         "algo": [StrOptions(set(_ALGORITHMS))],
-        "cv": ["cv_object"],
-        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "n_jobs": [Integral, None],
-        "refit": ["boolean"],
-        "verbose": ["verbose"],
-        "error_score": [StrOptions({"raise"}), Real],
-        "return_train_score": ["boolean"],
-        "random_state": ["random_state"],
     }
 
     def __init__(

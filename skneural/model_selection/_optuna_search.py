@@ -5,7 +5,6 @@ import time
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 
 from ..utils._optional import import_optional
@@ -131,7 +130,7 @@ class OptunaSearchCV(TrialSearchCV):
     """
 
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit"])],
+        **TrialSearchCV._parameter_constraints,
         "param_distributions": [dict, callable, None],
         "n_trials": [Interval(Integral, 1, None, closed="left"), None],
         "timeout": [Interval(Real, 0, None, closed="neither"), None],
@@ -140,14 +139,6 @@ class OptunaSearchCV(TrialSearchCV):
         "sampler": [HasMethods(["sample_independent"]), None],
         "storage": [str, HasMethods(["create_new_study"]), None],
         "study_name": [str, None],
-        "cv": ["cv_object"],
-        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "n_jobs": [Integral, None],
-        "refit": ["boolean"],
-        "verbose": ["verbose"],
-        "error_score": [StrOptions({"raise"}), Real],
-        "return_train_score": ["boolean"],
-        "random_state": ["random_state"],
     }
 
     def __init__(

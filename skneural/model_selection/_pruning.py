@@ -3,6 +3,7 @@
 import copy
 
 from ..callbacks import MonitorCallback
+from ..utils._sklearn_compat import HasMethods
 
 
 class OptunaPruningCallback(MonitorCallback):
@@ -30,7 +31,8 @@ class OptunaPruningCallback(MonitorCallback):
         has no validation data.
     mode : {"auto", "min", "max"}, default="auto"
         Whether lower or higher values of ``monitor`` are better; ``"auto"``
-        reads it from the name.
+        looks the metric up as :class:`~skneural.callbacks.MonitorCallback`
+        does and raises for one it does not know.
 
     Attributes
     ----------
@@ -51,6 +53,13 @@ class OptunaPruningCallback(MonitorCallback):
     ...         raise optuna.TrialPruned()
     ...     return clf.score(X_valid, y_valid)
     """
+
+    _parameter_constraints: dict = {
+        **MonitorCallback._parameter_constraints,
+        "trial": [HasMethods(["report", "should_prune"])],
+    }
+
+    _observer_params = ("trial",)
 
     def __init__(self, trial, monitor="valid_loss", mode="auto"):
         super().__init__(monitor=monitor, mode=mode)

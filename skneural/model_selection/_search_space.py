@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from sklearn.base import is_classifier
 
-from ..nn import BUILTIN_MODULES
-from ..nn._factory import _accepted_kwargs
+from ..nn._factory import accepted_params
 from ..utils._optional import import_optional
 from ._neural_step import neural_steps
 
@@ -152,9 +151,7 @@ def search_space(estimator, backend: str = "skopt"):
 
 
 def _default_dimensions(estimator) -> dict:
-    module = estimator.module
-    factory = BUILTIN_MODULES[module] if isinstance(module, str) else module
-    accepted = _accepted_kwargs(factory, _ARCHITECTURE)
+    accepted = accepted_params(estimator.module, _ARCHITECTURE)
     task = _CLASSIFIER if is_classifier(estimator) else {}
     return {**accepted, **_TRAINING, **task}
 

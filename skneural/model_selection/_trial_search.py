@@ -6,17 +6,24 @@ import time
 import warnings
 from abc import abstractmethod
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
 from scipy.stats import rankdata
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import indexable
 
-from ..utils._sklearn_compat import BaseSearchCV, _fit_and_score, _fit_context
+from ..utils._sklearn_compat import (
+    BaseSearchCV,
+    HasMethods,
+    StrOptions,
+    _fit_and_score,
+    _fit_context,
+)
 from ._neural_step import neural_steps
 from ._progress import SearchProgress
 
@@ -167,6 +174,19 @@ class TrialSearchCV(BaseSearchCV):
     callbacks set with ``set_callbacks`` (``ProgressBar``, ...) see the search,
     each fold's fit and its epochs, as with ``GridSearchCV``.
     """
+
+    # The parameters every trial search shares; subclasses add their optimiser's.
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "cv": ["cv_object"],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+        "n_jobs": [Integral, None],
+        "refit": ["boolean"],
+        "verbose": ["verbose"],
+        "error_score": [StrOptions({"raise"}), Real],
+        "return_train_score": ["boolean"],
+        "random_state": ["random_state"],
+    }
 
     @abstractmethod
     def __init__(self):

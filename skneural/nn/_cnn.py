@@ -63,9 +63,10 @@ def check_kernel_size(kernel_size) -> int:
 class CNN(ImageModule):
     """Convolutional network: conv-BN-activation stages, max pooling, a linear head.
 
-    Stage ``i`` applies ``convs_per_stage`` :class:`ConvBlock` with
-    ``channels[i]`` output channels at one resolution; a 2x2 max pooling
-    (rounding odd sizes up) halves the height and width between stages.
+    Stage ``i`` applies ``convs_per_stage`` blocks of a ``kernel_size``
+    convolution with ``channels[i]`` output channels, batch norm and the
+    activation, at one resolution; a 2x2 max pooling (rounding odd sizes up)
+    halves the height and width between stages.
     Global average pooling over the last stage's map, dropout and a linear
     layer give the outputs, so the network takes any image size: 8x8 digits
     end on a 2x2 map with the default three stages, 28x28 images on 7x7 and

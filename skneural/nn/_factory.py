@@ -19,8 +19,28 @@ BUILTIN_MODULES = {
 }
 
 
-def _accepted_kwargs(factory, candidates: dict) -> dict:
-    """Keep the entries of ``candidates`` that ``factory``'s signature accepts."""
+def module_factory(module):
+    """The callable that builds ``module``: a built-in class for its name, else ``module``."""
+    return BUILTIN_MODULES[module] if isinstance(module, str) else module
+
+
+def accepted_params(module, candidates: dict) -> dict:
+    """The entries of ``candidates`` that ``module``'s constructor accepts.
+
+    Parameters
+    ----------
+    module : str or callable
+        A key of ``BUILTIN_MODULES`` or a callable returning a module.
+    candidates : dict
+        Keyword arguments the caller could pass.
+
+    Returns
+    -------
+    dict
+        All of ``candidates`` when the constructor takes ``**kwargs``; none
+        when its signature cannot be inspected.
+    """
+    factory = module_factory(module)
     try:
         signature = inspect.signature(factory)
     except (TypeError, ValueError):
@@ -65,9 +85,9 @@ def build_module(
     -------
     torch.nn.Module
     """
-    factory = BUILTIN_MODULES[module] if isinstance(module, str) else module
+    factory = module_factory(module)
     shape_params = {"n_features_in": n_features_in, "n_outputs": n_outputs}
-    kwargs = _accepted_kwargs(factory, {**shape_params, **architecture_params})
+    kwargs = accepted_params(factory, {**shape_params, **architecture_params})
     kwargs.update(module_params)
     if training_data is not None and hasattr(factory, "data_dependent_kwargs"):
         kwargs = factory.data_dependent_kwargs(training_data, kwargs)

@@ -68,11 +68,12 @@ class ResNetCNN(ImageModule):
     """Residual convolutional network: a stem, stages of residual blocks, a linear head.
 
     The stem maps the input to ``channels[0]`` channels. Stage ``i`` is
-    ``blocks_per_stage`` :class:`ResidualConvBlock` with ``channels[i]``
-    output channels; the first block of every stage after the first has
-    stride 2, halving the height and width (rounding up). Global average
-    pooling, dropout and a linear layer give the outputs, so the network
-    takes any image size from ``min_size`` up.
+    ``blocks_per_stage`` residual blocks with ``channels[i]`` output channels
+    (two 3x3 convolutions with batch norm, added to a shortcut); the first
+    block of every stage after the first has stride 2, halving the height and
+    width (rounding up). Global average pooling, dropout and a linear layer
+    give the outputs, so the network takes any image size from ``min_size``
+    up.
 
     The estimators' ``activation`` and ``dropout`` reach this module;
     ``hidden_layer_sizes`` and ``batch_norm`` do not (every convolution is
@@ -117,7 +118,8 @@ class ResNetCNN(ImageModule):
     min_size : int
         Smallest height and width it takes: ``stem_size`` for the ``"patch"``
         stem, 1 for ``"conv"``.
-    stem : ConvBlock
+    stem : torch.nn.Sequential
+        The stem's convolution, batch norm and activation.
     stages : torch.nn.Sequential
         One ``Sequential`` of residual blocks per stage.
     head : torch.nn.Sequential

@@ -1,22 +1,11 @@
-"""The training engine: tensors, the epoch loop, losses, optimizers, devices."""
+"""The training engine: tensors, the epoch loop, losses, optimizers, devices.
+
+Public are :class:`Trainer` (what callbacks receive) and :class:`History`
+(what ``history_`` holds); the rest is the estimators' machinery, in the
+private submodules.
+"""
 
 from ._history import History
-from ._inference import forward_in_chunks
-from ._losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, LossSpec, reduce_batch_loss
-from ._optim import OPTIMIZERS, build_optimizer
-from ._trainer import TensorData, Trainer, auto_batch_size, batch_bounds
+from ._trainer import Trainer
 
-__all__ = [
-    "CLASSIFICATION_LOSSES",
-    "History",
-    "LossSpec",
-    "OPTIMIZERS",
-    "REGRESSION_LOSSES",
-    "TensorData",
-    "Trainer",
-    "auto_batch_size",
-    "batch_bounds",
-    "build_optimizer",
-    "forward_in_chunks",
-    "reduce_batch_loss",
-]
+__all__ = ["History", "Trainer"]

@@ -11,9 +11,11 @@ from ..callbacks._base import overrides
 from ._history import History
 from ._inference import forward_in_chunks
 from ._regularization import penalized_weights
+from ._run_identity import identity_differences, run_id
 
 _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
-STATE_FORMAT_VERSION = 1
+# Hooks called only on the callbacks that override them (like the batch hooks).
+_SELECTIVE_HOOKS = ("on_validation_begin", "on_validation_end", "on_exception")
 
 
 @dataclass
@@ -71,8 +73,10 @@ class Trainer:
         Continue this history (warm start) instead of a new one.
     verbose : int
         Print one line per epoch when positive.
-    run_id : callable, optional
-        Returns the identifier of this fit (see :attr:`run_id`); called lazily.
+    identity : callable, optional
+        Returns the identity of this fit: a dict of plain values describing
+        everything its training depends on (see :attr:`run_id`); called
+        lazily.
     penalty : callable, optional
         ``penalty(weights) -> scalar`` added to each batch loss, where
         ``weights`` are the module's weight matrices (see
@@ -111,7 +115,7 @@ class Trainer:
         valid_metrics=None,
         history=None,
         verbose=0,
-        run_id=None,
+        identity=None,
         penalty=None,
     ):
         self.module = module
@@ -133,8 +137,8 @@ class Trainer:
         self.max_epochs = self.epoch
         self.batches_per_epoch = 0
         self.penalty = penalty
-        self._run_id_factory = run_id
-        self._run_id = None
+        self._identity_factory = identity
+        self._identity = None
 
     @property
     def epoch(self) -> int:
@@ -144,15 +148,20 @@ class Trainer:
         for callback in self.callbacks:
             getattr(callback, hook)(self, **kwargs)
 
+    def _notify_overriding(self, hook, **kwargs):
+        for callback in self._overriding[hook]:
+            getattr(callback, hook)(self, **kwargs)
+
     def fit(self, train: TensorData, valid: TensorData | None = None, n_epochs: int = 1):
         """Train until ``self.max_epochs = epoch + n_epochs`` epochs are recorded.
 
         A callback that restores a checkpoint in ``on_train_begin`` brings back
         the history, so a resumed fit only runs the remaining epochs.
-        ``on_train_end`` runs even when an exception (``KeyboardInterrupt``
-        included) escapes, also from a callback's ``on_train_begin``, so
-        callbacks always clean up; ``on_train_end`` must therefore cope with an
-        ``on_train_begin`` that did not run or did not finish.
+        When an exception (``KeyboardInterrupt`` included) escapes the loop or
+        a hook, also a callback's ``on_train_begin``, callbacks are told with
+        ``on_exception`` before it propagates; ``on_train_end`` runs however
+        training ends, so callbacks always clean up, and must therefore cope
+        with an ``on_train_begin`` that did not run or did not finish.
 
         Returns
         -------
@@ -166,10 +175,16 @@ class Trainer:
         self._batch_hooks = [
             cb for cb in self.callbacks if any(overrides(cb, hook) for hook in _BATCH_HOOKS)
         ]
+        self._overriding = {
+            hook: [cb for cb in self.callbacks if overrides(cb, hook)] for hook in _SELECTIVE_HOOKS
+        }
         try:
             self._notify("on_train_begin")
             while self.epoch < self.max_epochs and not self.should_stop:
                 self._run_epoch(train, valid)
+        except BaseException as exception:
+            self._notify_overriding("on_exception", exception=exception)
+            raise
         finally:
             self._notify("on_train_end")
         return self
@@ -179,8 +194,10 @@ class Trainer:
         self._notify("on_epoch_begin", epoch=epoch)
         started = time.perf_counter()
         logs = {"epoch": epoch, "train_loss": self._train_one_epoch(train)}
+        self._notify_overriding("on_validation_begin", epoch=epoch)
         if self.has_validation:
             logs.update(self._evaluate(valid))
+        self._notify_overriding("on_validation_end", epoch=epoch, logs=logs)
         logs["lr"] = self.optimizer.param_groups[0]["lr"]
         logs["duration"] = time.perf_counter() - started
         self.history.append(logs)
@@ -210,8 +227,8 @@ class Trainer:
         if self.device.type == "cuda":
             rng["cuda"] = torch.cuda.get_rng_state(self.device)
         return {
-            "format_version": STATE_FORMAT_VERSION,
             "run_id": self.run_id,
+            "identity": self.identity,
             "should_stop": self.should_stop,
             "module": self.module.state_dict(),
             "optimizer": self.optimizer.state_dict(),
@@ -224,15 +241,27 @@ class Trainer:
         }
 
     def _checkpointed_callbacks(self) -> list:
-        """Callbacks that are part of the configuration (not ``transient`` bridges)."""
-        return [cb for cb in self.callbacks if not getattr(cb, "_transient", False)]
+        """Callbacks whose state is saved: not ``transient`` bridges and not
+        observers (progress bars and loggers, which may come and go between
+        a fit and its resumption)."""
+        return [
+            cb
+            for cb in self.callbacks
+            if not getattr(cb, "_transient", False) and not getattr(cb, "_observes_only", False)
+        ]
 
     def load_state_dict(self, state: dict) -> None:
-        """Restore a :meth:`state_dict`; a ``ValueError`` names any mismatch."""
-        if state.get("format_version") != STATE_FORMAT_VERSION:
+        """Restore a :meth:`state_dict`; a ``ValueError`` names any mismatch.
+
+        The state must come from the same run (equal :attr:`run_id`): one
+        written by a fit with other parameters, seeds or data is refused
+        with the differences listed.
+        """
+        if state.get("run_id") != self.run_id:
+            differences = identity_differences(state.get("identity"), self.identity)
             raise ValueError(
-                f"Unsupported checkpoint format {state.get('format_version')!r}; "
-                f"expected {STATE_FORMAT_VERSION}."
+                "It was written by a different training run, so this fit cannot continue "
+                f"it: {'; '.join(differences)}."
             )
         saved = [entry["class"] for entry in state["callbacks"]]
         current = [type(cb).__name__ for cb in self._checkpointed_callbacks()]
@@ -259,16 +288,22 @@ class Trainer:
         self.should_stop = bool(state["should_stop"])
 
     @property
-    def run_id(self) -> str:
-        """Deterministic identifier of this fit (computed on first use).
+    def identity(self) -> dict:
+        """What this fit's training depends on (computed on first use)."""
+        if self._identity is None:
+            self._identity = self._identity_factory() if self._identity_factory else {}
+        return self._identity
 
-        Equal for two fits of the same estimator configuration on the same
-        data, different otherwise: checkpoints use it to keep parallel fits
-        apart and to find the run to resume.
+    @property
+    def run_id(self) -> str:
+        """Identifier of this fit: a hash of :attr:`identity`.
+
+        Equal for two fits that train identically (same estimator settings
+        that affect training, seeds, data and epochs already done), different
+        otherwise: checkpoints use it to keep parallel fits apart, to find
+        the run to resume and to refuse a checkpoint of another run.
         """
-        if self._run_id is None:
-            self._run_id = self._run_id_factory() if self._run_id_factory else "run"
-        return self._run_id
+        return run_id(self.identity)
 
     def _train_one_epoch(self, data: TensorData) -> float:
         module, optimizer, loss = self.module, self.optimizer, self.loss

@@ -25,6 +25,7 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
     RealNotInt,
     StrOptions,
+    validate_parameter_constraints,
 )
 from sklearn.utils.validation import (
     _check_feature_names,
@@ -52,4 +53,5 @@ __all__ = [
     "_safe_indexing",
     "_set_random_states",
     "validate_data",
+    "validate_parameter_constraints",
 ]

@@ -64,9 +64,9 @@ def test_clipping_by_norm_keeps_the_gradient_direction(make_net, data):
     "params, match",
     [
         ({}, "needs max_norm, max_value or both"),
-        ({"max_norm": 0}, "max_norm must be a positive number"),
-        ({"max_value": -1.0}, "max_value must be a positive number"),
-        ({"max_norm": "1"}, "max_norm must be a positive number"),
+        ({"max_norm": 0}, "'max_norm' parameter of GradientClipping must be a float in"),
+        ({"max_value": -1.0}, "'max_value' parameter of GradientClipping must be a float in"),
+        ({"max_norm": "1"}, "'max_norm' parameter of GradientClipping must be a float in"),
     ],
 )
 def test_invalid_limits_are_rejected(make_net, data, params, match):

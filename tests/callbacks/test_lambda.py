@@ -1,5 +1,6 @@
 import pytest
 from sklearn.base import clone
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skneural.callbacks import LambdaCallback, LRScheduler
 
@@ -9,7 +10,10 @@ HOOKS = [
     "on_batch_begin",
     "on_after_backward",
     "on_batch_end",
+    "on_validation_begin",
+    "on_validation_end",
     "on_epoch_end",
+    "on_exception",
     "on_train_end",
 ]
 
@@ -31,7 +35,10 @@ def test_every_hook_runs_its_function_with_the_hook_arguments(make_net, data):
         "on_batch_begin": 2 * n_batches,
         "on_after_backward": 2 * n_batches,
         "on_batch_end": 2 * n_batches,
+        "on_validation_begin": 2,
+        "on_validation_end": 2,
         "on_epoch_end": 2,
+        "on_exception": 0,
         "on_train_end": 1,
     }
     arguments = {hook: kwargs for hook, kwargs, _ in calls}
@@ -41,6 +48,8 @@ def test_every_hook_runs_its_function_with_the_hook_arguments(make_net, data):
         "on_batch_begin": ["batch"],
         "on_after_backward": ["batch"],
         "on_batch_end": ["batch", "loss"],
+        "on_validation_begin": ["epoch"],
+        "on_validation_end": ["epoch", "logs"],
         "on_epoch_end": ["epoch", "logs"],
         "on_train_end": [],
     }
@@ -77,7 +86,7 @@ def test_set_params_rejects_unknown_hooks():
 
 
 def test_non_callable_is_rejected(make_net, data):
-    with pytest.raises(TypeError, match="on_epoch_end must be callable or None, got int"):
+    with pytest.raises(InvalidParameterError, match="'on_epoch_end' parameter of LambdaCallback"):
         make_net(callbacks=[LambdaCallback(on_epoch_end=3)]).fit(*data)
 
 
@@ -85,8 +94,8 @@ def test_train_end_runs_when_a_later_callback_fails_to_begin(make_net, data):
     ended = []
     callbacks = [
         LambdaCallback(on_train_end=lambda trainer, **kwargs: ended.append(trainer.epoch)),
-        LRScheduler("no_such_schedule"),
+        LRScheduler("reduce_on_plateau", step_every="batch"),
     ]
-    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+    with pytest.raises(ValueError, match="plateau schedule steps on a per-epoch metric"):
         make_net(callbacks=callbacks).fit(*data)
     assert ended == [0]

@@ -2,6 +2,7 @@ import math
 
 import pytest
 import torch
+from sklearn.utils._param_validation import InvalidParameterError
 from torch.optim import lr_scheduler
 
 from skneural.callbacks import LambdaCallback, LRScheduler
@@ -106,10 +107,14 @@ def test_reduce_on_plateau_falls_back_to_train_loss(make_net, data):
 @pytest.mark.parametrize(
     "scheduler, error, match",
     [
-        (LRScheduler("exponential"), ValueError, r"valid presets are \['cosine', 'linear_warmup'"),
+        (LRScheduler("exponential"), InvalidParameterError, "'policy' parameter of LRScheduler"),
         (LRScheduler(torch.optim.SGD), TypeError, "torch.optim.lr_scheduler class"),
-        (LRScheduler(0.1), TypeError, "got float"),
-        (LRScheduler("step", step_every="iteration"), ValueError, "step_every must be"),
+        (LRScheduler(0.1), InvalidParameterError, "'policy' parameter .* Got 0.1 instead"),
+        (
+            LRScheduler("step", step_every="iteration"),
+            InvalidParameterError,
+            "'step_every' parameter of LRScheduler",
+        ),
         (
             LRScheduler("reduce_on_plateau", step_every="batch"),
             ValueError,

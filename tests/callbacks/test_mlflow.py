@@ -5,7 +5,7 @@ import mlflow
 import pytest
 from sklearn.model_selection import GridSearchCV
 
-from skneural.callbacks import LRScheduler, MLflowLogger
+from skneural.callbacks import LambdaCallback, LRScheduler, MLflowLogger
 
 # MLflow's own SQLAlchemy models trigger this deprecation warning.
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy")
@@ -65,11 +65,27 @@ def test_parallel_search_gives_every_fit_its_own_run(make_net, data, tracking_ur
 
 def test_run_is_ended_when_another_callback_fails(make_net, data, tracking_uri):
     logger = MLflowLogger(experiment_name="failing", tracking_uri=tracking_uri)
-    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
-        make_net(callbacks=[logger, LRScheduler("no_such_schedule")]).fit(*data)
+    with pytest.raises(ValueError, match="plateau schedule steps on a per-epoch metric"):
+        make_net(callbacks=[logger, LRScheduler("reduce_on_plateau", step_every="batch")]).fit(
+            *data
+        )
     client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     runs = client.search_runs([client.get_experiment_by_name("failing").experiment_id])
-    assert [run.info.status for run in runs] == ["FINISHED"]
+    assert [run.info.status for run in runs] == ["FAILED"]
+
+
+def _interrupt_at_epoch_two(trainer, epoch, **kwargs):
+    if epoch == 2:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_is_a_killed_run(make_net, data, tracking_uri):
+    logger = MLflowLogger(experiment_name="interrupted", tracking_uri=tracking_uri)
+    interrupt = LambdaCallback(on_epoch_end=_interrupt_at_epoch_two)
+    with pytest.warns(UserWarning, match="Training interrupted by the user after 2 epochs"):
+        net = make_net(callbacks=[logger, interrupt]).fit(*data)
+    run = mlflow.MlflowClient(tracking_uri=tracking_uri).get_run(net.callbacks_[0].run_id_)
+    assert run.info.status == "KILLED"
 
 
 def test_missing_mlflow_names_the_extra(make_net, data, monkeypatch):

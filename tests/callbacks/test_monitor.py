@@ -1,8 +1,10 @@
 """Misused callbacks fail with errors that say what to do."""
 
 import pytest
+from sklearn.metrics import get_scorer_names
 
-from skneural.callbacks import EarlyStopping, LRScheduler
+from skneural.callbacks import Checkpoint, EarlyStopping, LambdaCallback, LRScheduler
+from skneural.callbacks._monitor import metric_direction
 
 
 @pytest.mark.parametrize(
@@ -40,6 +42,83 @@ def test_non_callback_entries_are_rejected(make_net, data, entry):
 def test_early_stopping_ends_cleanly_when_training_never_began(make_net, data):
     # The estimator's own EarlyStopping comes after the failing callback, so its
     # on_train_begin never runs; its on_train_end must not hide the real error.
-    net = make_net(early_stopping=True, callbacks=[LRScheduler("no_such_schedule")])
-    with pytest.raises(ValueError, match="Unknown learning-rate schedule"):
+    net = make_net(
+        early_stopping=True, callbacks=[LRScheduler("reduce_on_plateau", step_every="batch")]
+    )
+    with pytest.raises(ValueError, match="plateau schedule steps on a per-epoch metric"):
         net.fit(*data)
+
+
+@pytest.mark.parametrize(
+    "metric, direction",
+    [
+        ("train_loss", "min"),
+        ("valid_loss", "min"),
+        ("valid_accuracy", "max"),
+        ("valid_r2", "max"),
+        ("valid_mae", "min"),
+        ("valid_mse", "min"),
+        ("train_rmse", "min"),
+        ("valid_log_loss", "min"),
+        ("valid_auc", "max"),
+        ("valid_roc_auc", "max"),
+        ("valid_f1", "max"),
+        ("valid_neg_log_loss", "max"),
+        ("valid_neg_mean_absolute_error", "max"),
+        ("valid_balanced_accuracy", "max"),
+    ],
+)
+def test_auto_mode_reads_the_direction_from_a_table(metric, direction):
+    assert metric_direction(metric) == direction
+
+
+@pytest.mark.parametrize("scorer", get_scorer_names())
+def test_every_scikit_learn_scorer_is_maximised(scorer):
+    assert metric_direction(f"valid_{scorer}") == "max"
+
+
+def _record(name, values):
+    """A callback writing ``values[epoch - 1]`` into each epoch's ``logs[name]``."""
+    return LambdaCallback(
+        on_epoch_end=lambda trainer, epoch, logs, **kwargs: logs.update({name: values[epoch - 1]})
+    )
+
+
+def test_a_falling_error_metric_is_an_improvement(make_net, data):
+    falling = _record("valid_mae", [5.0, 4.0, 3.0, 2.0, 1.0])
+    stop = EarlyStopping(monitor="valid_mae", patience=1)
+    net = make_net(callbacks=[falling, stop]).fit(*data)
+    assert net.n_iter_ == 5
+    assert net.callbacks_[1].mode_ == "min" and net.callbacks_[1].best_ == 1.0
+
+
+def test_plateau_schedule_minimises_an_error_metric(make_net, data):
+    falling = _record("valid_mae", [5.0, 4.0, 3.0, 2.0, 1.0])
+    plateau = LRScheduler("reduce_on_plateau", monitor="valid_mae", params={"patience": 0})
+    net = make_net(callbacks=[falling, plateau]).fit(*data)
+    assert net.history_.column("lr") == [0.01] * 5
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        EarlyStopping(monitor="valid_max_weight"),
+        Checkpoint(monitor="max_weight"),
+        LRScheduler("reduce_on_plateau", monitor="valid_max_weight"),
+    ],
+)
+def test_an_unknown_metric_needs_an_explicit_mode(make_net, data, tmp_path, callback):
+    if isinstance(callback, Checkpoint):
+        callback.set_params(dirname=tmp_path)
+    seen = []
+    spy = LambdaCallback(on_epoch_begin=lambda trainer, epoch, **kwargs: seen.append(epoch))
+    with pytest.raises(ValueError, match="max_weight.*Pass mode='min' or mode='max'"):
+        make_net(callbacks=[spy, callback]).fit(*data)
+    assert seen == []  # refused before the first epoch
+
+
+def test_an_explicit_mode_accepts_any_metric(make_net, data):
+    rising = _record("valid_max_weight", [1.0, 2.0, 3.0, 4.0, 5.0])
+    stop = EarlyStopping(monitor="valid_max_weight", mode="min", patience=2)
+    net = make_net(callbacks=[rising, stop]).fit(*data)
+    assert net.n_iter_ == 3 and net.callbacks_[1].best_epoch_ == 1

@@ -9,7 +9,7 @@ from torch import nn
 
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.callbacks import WeightAveraging
-from skneural.data import validation_split
+from skneural.data._split import validation_split
 from tests.conftest import FAST
 
 
@@ -29,6 +29,7 @@ def _run_epoch(callback, trainer, raw_values, epoch):
         with torch.no_grad():
             weight.fill_(value)
         callback.on_batch_end(trainer, batch=batch, loss=None)
+    callback.on_validation_begin(trainer, epoch=epoch)
 
 
 def test_the_network_holds_the_average_between_epochs_and_trains_on_raw_weights():
@@ -117,5 +118,10 @@ def test_estimators_add_it_except_for_partial_fit(classification_data):
 def test_a_horizon_that_is_not_positive_is_rejected(classification_data, value):
     with pytest.raises(InvalidParameterError, match="weight_averaging"):
         NeuralClassifier(**FAST, weight_averaging=value).fit(*classification_data)
-    with pytest.raises(ValueError, match="horizon_epochs > 0"):
-        WeightAveraging(value).on_train_begin(_Trainer(nn.Linear(1, 1), 1))
+    callback = WeightAveraging(value)
+    with pytest.raises(
+        InvalidParameterError, match="'horizon_epochs' parameter of WeightAveraging"
+    ):
+        NeuralClassifier(**FAST, weight_averaging=None, callbacks=[callback]).fit(
+            *classification_data
+        )

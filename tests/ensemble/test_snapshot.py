@@ -65,7 +65,7 @@ def test_take_snapshots_hands_them_over_once(regression_data, tiny_regressor):
 def test_callback_rejects_bad_cycle_length(regression_data, tiny_regressor, cycle_epochs):
     X, y = regression_data
     net = tiny_regressor(callbacks=[SnapshotCallback(cycle_epochs=cycle_epochs)])
-    with pytest.raises(ValueError, match="cycle_epochs must be a positive integer"):
+    with pytest.raises(InvalidParameterError, match="'cycle_epochs' parameter of SnapshotCallback"):
         net.fit(X, y)
 
 

@@ -2,10 +2,12 @@
 
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV
 
-from skneural import NeuralClassifier
+from skneural import NeuralClassifier, NeuralRegressor
 from skneural.callbacks import Checkpoint
 from skneural.model_selection import HyperoptSearchCV, OptunaSearchCV
 from tests.model_selection.conftest import TINY
@@ -131,3 +133,34 @@ def test_skneural_searches_take_sklearn_callbacks_too(backend, make_search, smal
     assert names.count(("NeuralClassifier", "fit")) == 2 * 2 + 1
     assert names.count(("NeuralClassifier", "epoch")) == (2 * 2 + 1) * 3
     assert names[-1] == (type(search).__name__, "fit")
+
+
+def test_scoring_monitor_scores_every_epoch_and_the_fit(small_regression):
+    X, y = small_regression
+    monitor = sklearn_callback.ScoringMonitor(scoring="r2")
+    params = {**TINY, "max_epochs": 3, "early_stopping": False}
+    reg = NeuralRegressor(**params).set_callbacks(monitor).fit(X, y)
+    rows = monitor.get_logs().data
+    assert [(row["task_name"], row["task_id"]) for row in rows] == [
+        ("fit", 0),
+        ("epoch", 0),
+        ("epoch", 1),
+        ("epoch", 2),
+    ]
+    epochs = [row["r2"] for row in rows[1:]]
+    assert len(set(epochs)) == 3  # each epoch scores the weights it ended with
+    assert rows[0]["r2"] == pytest.approx(reg.score(X, y)) == pytest.approx(epochs[-1])
+    # scoring reads the model, it does not change the training
+    plain = NeuralRegressor(**params).fit(X, y)
+    np.testing.assert_array_equal(reg.predict(X), plain.predict(X))
+
+
+def test_scoring_monitor_gets_raw_inputs_and_sample_weight(small_classification):
+    X, y = small_classification
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    weight = np.where(y == 1, 3.0, 1.0)
+    monitor = sklearn_callback.ScoringMonitor(scoring=["accuracy", "neg_log_loss"])
+    clf = NeuralClassifier(**TINY).set_callbacks(monitor)
+    clf.fit(frame, y, sample_weight=weight)
+    (fit_row,) = [row for row in monitor.get_logs().data if row["task_name"] == "fit"]
+    assert fit_row["accuracy"] == pytest.approx(clf.score(frame, y, sample_weight=weight))

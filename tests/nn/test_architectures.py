@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from skneural.nn import BUILTIN_MODULES, MLP, FTTransformer, ResNet, compute_bin_edges
+from skneural.nn import MLP, FTTransformer, ResNet, compute_bin_edges
+from skneural.nn._factory import BUILTIN_MODULES
 
 # Tiny settings per architecture; the test parameters combine them with the
 # input encodings.

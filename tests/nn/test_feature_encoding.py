@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from skneural.nn import FeatureEncoder, compute_bin_edges, default_embedding_dim
+from skneural.nn import FeatureEncoder, compute_bin_edges
+from skneural.nn._feature_encoding import default_embedding_dim
 
 
 def _mixed_X(n_rows=8):

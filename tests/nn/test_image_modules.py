@@ -5,7 +5,9 @@ import re
 import pytest
 import torch
 
-from skneural.nn import BUILTIN_MODULES, CNN, ResidualConvBlock, ResNetCNN, build_module
+from skneural.nn import CNN, ResNetCNN
+from skneural.nn._factory import BUILTIN_MODULES, build_module
+from skneural.nn._resnet_cnn import ResidualConvBlock
 
 # Tiny settings per architecture, so that every test runs in milliseconds.
 TINY = {

@@ -4,12 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from skneural.nn import (
-    LinearEmbedding,
-    PeriodicEmbedding,
-    PiecewiseLinearEmbedding,
-    compute_bin_edges,
-)
+from skneural.nn import PeriodicEmbedding, PiecewiseLinearEmbedding, compute_bin_edges
+from skneural.nn._numeric_embeddings import LinearEmbedding
 
 
 def test_bin_edges_are_quantiles_and_skip_categorical_columns():

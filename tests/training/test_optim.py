@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from skneural.training import build_optimizer
+from skneural.training._optim import build_optimizer
 
 
 def _build(optimizer, optimizer_params=None, dtype=torch.float32):

@@ -73,6 +73,7 @@ def _documented_names() -> dict:
     "module",
     [
         "skneural",
+        "skneural.augmentation",
         "skneural.callbacks",
         "skneural.data",
         "skneural.ensemble",

@@ -4,11 +4,19 @@ import inspect
 
 from torch import nn
 
+from ._cnn import CNN
 from ._ft_transformer import FTTransformer
 from ._mlp import MLP
 from ._resnet import ResNet
+from ._resnet_cnn import ResNetCNN
 
-BUILTIN_MODULES = {"mlp": MLP, "resnet": ResNet, "ft_transformer": FTTransformer}
+BUILTIN_MODULES = {
+    "mlp": MLP,
+    "resnet": ResNet,
+    "ft_transformer": FTTransformer,
+    "cnn": CNN,
+    "resnet_cnn": ResNetCNN,
+}
 
 
 def module_factory(module):

@@ -5,10 +5,24 @@ import inspect
 from torch import nn
 
 from ._ft_transformer import FTTransformer
+from ._inception_time import InceptionTime
 from ._mlp import MLP
+from ._recurrent import GRUNet, LSTMNet
 from ._resnet import ResNet
+from ._sequence_transformer import SequenceTransformer
+from ._tcn import TCN
 
-BUILTIN_MODULES = {"mlp": MLP, "resnet": ResNet, "ft_transformer": FTTransformer}
+BUILTIN_MODULES = {
+    "mlp": MLP,
+    "resnet": ResNet,
+    "ft_transformer": FTTransformer,
+    # Sequence modules: input (n, C, T), NaN-padded at the end.
+    "gru": GRUNet,
+    "lstm": LSTMNet,
+    "inception_time": InceptionTime,
+    "tcn": TCN,
+    "sequence_transformer": SequenceTransformer,
+}
 
 
 def _accepted_kwargs(factory, candidates: dict) -> dict:

@@ -67,8 +67,9 @@ class SequenceTransformer(SequenceModule):
     d_hidden_factor : float, default=2.0
         Width inside the feed-forward layers relative to ``d_model``.
     patch_size : int, default=1
-        Steps per token. A sequence is padded with zeros to a multiple of
-        it; a token is valid when its first step is.
+        Steps per token (non-overlapping patches); the last patch of a row
+        is completed with zeros, and a token is valid when its first step
+        is.
     pooling : {{"mean", "cls"}}, default="mean"
         Average the valid tokens, or read a learned CLS token.
 
@@ -156,9 +157,8 @@ class SequenceTransformer(SequenceModule):
         self.build_head(d_model)
 
     def encode(self, values: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        short = -values.shape[-1] % self.patch_size
-        if short:
-            values = F.pad(values, (0, short))
+        if self.patch_size > 1:  # zeros to complete the last patch
+            values = F.pad(values, (0, self.patch_size - 1))
         tokens = self.embed(values).transpose(1, 2)
         tokens = tokens + sinusoidal_positions(tokens.shape[1], tokens.shape[2], tokens)
         mask = valid_steps(

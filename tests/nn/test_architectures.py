@@ -45,7 +45,8 @@ ENCODING = pytest.mark.parametrize(
 
 
 def test_registry():
-    assert BUILTIN_MODULES == {"mlp": MLP, "resnet": ResNet, "ft_transformer": FTTransformer}
+    tabular = {name: BUILTIN_MODULES[name] for name in ("mlp", "resnet", "ft_transformer")}
+    assert tabular == {"mlp": MLP, "resnet": ResNet, "ft_transformer": FTTransformer}
 
 
 @ARCHITECTURES

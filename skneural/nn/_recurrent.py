@@ -9,11 +9,13 @@ from ._checks import check_int, check_option
 from ._sequence_base import (
     INPUT_DOC,
     PADDING_DOC,
+    PATCH_DOC,
     SHAPE_DOC,
     AttentionPooling,
     SequenceModule,
     gather_step,
     masked_mean,
+    to_patches,
     valid_steps,
 )
 
@@ -57,6 +59,7 @@ class RecurrentNetwork(SequenceModule):
         num_layers: int = 1,
         bidirectional: bool = True,
         pooling: str = "mean",
+        patch_size: int = 1,
     ):
         super().__init__(
             n_features_in,
@@ -73,9 +76,10 @@ class RecurrentNetwork(SequenceModule):
         num_layers = check_int("num_layers", num_layers, 1)
         check_option("pooling", pooling, POOLINGS)
         self.pooling = pooling
+        self.patch_size = check_int("patch_size", patch_size, 1)
         self.bidirectional = bool(bidirectional)
         n_directions = 2 if self.bidirectional else 1
-        width = self.input.out_channels
+        width = self.input.out_channels * self.patch_size
         self.layers = nn.ModuleList()
         for _ in range(num_layers):
             cells = (
@@ -88,7 +92,8 @@ class RecurrentNetwork(SequenceModule):
         self.build_head(width)
 
     def encode(self, values: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        steps = values.transpose(1, 2)
+        patches, lengths = to_patches(values, lengths, self.patch_size)
+        steps = patches.transpose(1, 2)
         for depth, cells in enumerate(self.layers):
             if depth:
                 steps = self.between_layers(steps)
@@ -147,6 +152,7 @@ _DOC = """{title}
         bidirectional, the backward output at step 0, which has read the
         whole row); ``"mean"`` averages the valid steps; ``"attention"``
         weights them by learned scores (:class:`AttentionPooling`).
+    {patch}
 
     Attributes
     ----------
@@ -165,15 +171,19 @@ _DOC = """{title}
     >>> net(X).shape
     torch.Size([4, 3])
     """
-for _cls, _title, _cell in [
-    (GRUNet, "Gated recurrent units (GRU)", "a ``torch.nn.GRU``"),
-    (LSTMNet, "Long short-term memory (LSTM)", "a ``torch.nn.LSTM``"),
-]:
-    _cls.__doc__ = _DOC.format(
-        title=f"{_title} over the time steps, pooling and a dense head.",
-        cell=_cell,
-        name=_cls.__name__,
+
+
+def _document(cls, title: str) -> None:
+    cls.__doc__ = _DOC.format(
+        title=f"{title} over the time steps, pooling and a dense head.",
+        cell=f"a ``torch.nn.{cls.cell.__name__}``",
+        name=cls.__name__,
         padding=PADDING_DOC,
         shape=SHAPE_DOC,
         input=INPUT_DOC,
+        patch=PATCH_DOC.format(default=1),
     )
+
+
+_document(GRUNet, "Gated recurrent units (GRU)")
+_document(LSTMNet, "Long short-term memory (LSTM)")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from ._checks import check_int, check_probability
 from ._mlp import DenseBlock
@@ -51,6 +52,13 @@ INPUT_DOC = """input_shape : tuple of (int, int) or None, default=None
     embedding_dim : int, default=32
         Length of each token embedding (with ``vocab_size``)."""
 
+PATCH_DOC = """patch_size : int, default={default}
+        Steps per input token: each non-overlapping patch of
+        ``patch_size`` steps (all channels) becomes one step of the
+        network, which shortens the sequence it runs over by that factor.
+        The last patch of a row is completed with zeros; a patch is valid
+        when its first step is."""
+
 PADDING_DOC = """The input is ``(n, C, T)``, channels first, rows shorter than ``T``
     padded at the end with NaN (a step is padding when all its channels are
     NaN and no valid step follows; a NaN inside a row reads as 0). The
@@ -78,6 +86,22 @@ def sequence_lengths(X: torch.Tensor) -> torch.Tensor:
 def valid_steps(lengths: torch.Tensor, n_steps: int) -> torch.Tensor:
     """Boolean mask ``(n, n_steps)``, True on the first ``lengths[i]`` steps of row ``i``."""
     return torch.arange(n_steps, device=lengths.device) < lengths[:, None]
+
+
+def to_patches(values: torch.Tensor, lengths: torch.Tensor, patch_size: int):
+    """Group the steps of ``values`` ``(n, C, T)`` into non-overlapping patches.
+
+    Returns ``(patches, patch_lengths)``: ``patches`` is ``(n, C * patch_size,
+    ceil(T / patch_size))`` (channel after channel within a patch), the last
+    patch completed with zeros, and ``patch_lengths`` counts the patches
+    whose first step is valid.
+    """
+    if patch_size == 1:
+        return values, lengths
+    n_patches = (values.shape[-1] + patch_size - 1) // patch_size
+    padded = F.pad(values, (0, patch_size - 1))[..., : n_patches * patch_size]
+    patches = padded.unflatten(2, (n_patches, patch_size)).transpose(2, 3).flatten(1, 2)
+    return patches, torch.div(lengths - 1, patch_size, rounding_mode="floor") + 1
 
 
 def masked_mean(values: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Tensor:

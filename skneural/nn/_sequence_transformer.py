@@ -5,15 +5,16 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from ._checks import check_int, check_option, check_positive, check_probability
 from ._sequence_base import (
     INPUT_DOC,
     PADDING_DOC,
+    PATCH_DOC,
     SHAPE_DOC,
     SequenceModule,
     masked_mean,
+    to_patches,
     valid_steps,
 )
 
@@ -66,16 +67,13 @@ class SequenceTransformer(SequenceModule):
         Number of encoder layers.
     d_hidden_factor : float, default=2.0
         Width inside the feed-forward layers relative to ``d_model``.
-    patch_size : int, default=1
-        Steps per token (non-overlapping patches); the last patch of a row
-        is completed with zeros, and a token is valid when its first step
-        is.
+    {patch}
     pooling : {{"mean", "cls"}}, default="mean"
         Average the valid tokens, or read a learned CLS token.
 
     Attributes
     ----------
-    embed : torch.nn.Conv1d
+    embed : torch.nn.Linear
         Projection of each patch of steps to a token.
     encoder : torch.nn.TransformerEncoder
         The encoder layers and a final layer norm.
@@ -136,9 +134,7 @@ class SequenceTransformer(SequenceModule):
         d_hidden = max(1, round(d_model * check_positive("d_hidden_factor", d_hidden_factor)))
         self.patch_size = check_int("patch_size", patch_size, 1)
         check_option("pooling", pooling, POOLINGS)
-        self.embed = nn.Conv1d(
-            self.input.out_channels, d_model, self.patch_size, stride=self.patch_size
-        )
+        self.embed = nn.Linear(self.input.out_channels * self.patch_size, d_model)
         self.cls_token = (
             nn.Parameter(torch.randn(d_model) / math.sqrt(d_model)) if pooling == "cls" else None
         )
@@ -157,13 +153,10 @@ class SequenceTransformer(SequenceModule):
         self.build_head(d_model)
 
     def encode(self, values: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        if self.patch_size > 1:  # zeros to complete the last patch
-            values = F.pad(values, (0, self.patch_size - 1))
-        tokens = self.embed(values).transpose(1, 2)
+        patches, lengths = to_patches(values, lengths, self.patch_size)
+        tokens = self.embed(patches.transpose(1, 2))
         tokens = tokens + sinusoidal_positions(tokens.shape[1], tokens.shape[2], tokens)
-        mask = valid_steps(
-            torch.div(lengths - 1, self.patch_size, rounding_mode="floor") + 1, tokens.shape[1]
-        )
+        mask = valid_steps(lengths, tokens.shape[1])
         if self.cls_token is None:
             out = self.encoder(tokens, src_key_padding_mask=~mask)
             return masked_mean(out, mask, dim=1)
@@ -174,5 +167,5 @@ class SequenceTransformer(SequenceModule):
 
 
 SequenceTransformer.__doc__ = SequenceTransformer.__doc__.format(
-    padding=PADDING_DOC, shape=SHAPE_DOC, input=INPUT_DOC
+    padding=PADDING_DOC, shape=SHAPE_DOC, input=INPUT_DOC, patch=PATCH_DOC.format(default=1)
 )

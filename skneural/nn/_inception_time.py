@@ -1,6 +1,7 @@
 """InceptionTime: 1-D inception modules with residual connections (Ismail Fawaz et al., 2020)."""
 
 from collections.abc import Sequence
+from numbers import Integral
 
 import torch
 from torch import nn
@@ -30,7 +31,14 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
     ----------
     num_features : int
         Number of channels.
+    eps, momentum : float
+        As for ``torch.nn.BatchNorm1d`` (``momentum`` may not be None).
     """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
+        if momentum is None:
+            raise ValueError("MaskedBatchNorm1d needs a momentum; None is not supported.")
+        super().__init__(num_features, eps=eps, momentum=momentum)
 
     def forward(self, X: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
         """Normalise ``X`` ``(n, C, T)``; ``keep`` ``(n, 1, T)`` is 1 on valid steps, else 0."""
@@ -206,7 +214,7 @@ class InceptionTime(SequenceModule):
         bottleneck_channels = check_int("bottleneck_channels", bottleneck_channels, 0)
         kernel_sizes = tuple(kernel_sizes)
         if not kernel_sizes or any(
-            isinstance(k, bool) or not isinstance(k, int) or k < 1 or k % 2 == 0
+            isinstance(k, bool) or not isinstance(k, Integral) or k < 1 or k % 2 == 0
             for k in kernel_sizes
         ):
             raise ValueError(
@@ -217,7 +225,9 @@ class InceptionTime(SequenceModule):
         self.shortcuts = nn.ModuleList()
         width = residual_width = self.input.out_channels
         for index in range(depth):
-            block = InceptionModule(width, n_filters, kernel_sizes, bottleneck_channels)
+            block = InceptionModule(
+                width, n_filters, [int(k) for k in kernel_sizes], bottleneck_channels
+            )
             self.blocks.append(block)
             width = block.out_channels
             if index % 3 == 2:

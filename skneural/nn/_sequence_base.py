@@ -19,8 +19,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_int, check_probability
-from ._mlp import DenseBlock
+from ._checks import check_int, check_option, check_probability
+from ._mlp import ACTIVATIONS, DenseBlock
 
 # Float32 represents every integer up to 2**24 exactly, so token ids up to
 # that size survive the float input contract.
@@ -316,6 +316,7 @@ class SequenceModule(nn.Module):
             input_shape = tuple(input_shape)
         self.input_shape = input_shape
         self.input = SequenceInput(n_features_in, vocab_size, embedding_dim)
+        check_option("activation", activation, ACTIVATIONS)
         self.head_params = {
             "n_outputs": check_int("n_outputs", n_outputs, 1),
             "hidden_layer_sizes": tuple(hidden_layer_sizes),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._checks import check_int, check_option, check_positive, check_probability
+from ._checks import check_int, check_option, check_positive
 from ._sequence_base import (
     INPUT_DOC,
     PADDING_DOC,
@@ -142,7 +142,7 @@ class SequenceTransformer(SequenceModule):
             d_model,
             n_heads,
             dim_feedforward=d_hidden,
-            dropout=check_probability("dropout", dropout),
+            dropout=self.head_params["dropout"],
             activation="gelu",
             batch_first=True,
             norm_first=True,

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_int, check_option, check_probability
+from ._checks import check_int, check_option
 from ._sequence_base import (
     INPUT_DOC,
     PADDING_DOC,
@@ -153,7 +153,7 @@ class TCN(SequenceModule):
         kernel_size = check_int("kernel_size", kernel_size, 1)
         check_option("pooling", pooling, POOLINGS)
         self.pooling = pooling
-        dropout = check_probability("dropout", dropout)
+        dropout = self.head_params["dropout"]
         widths = [self.input.out_channels] + [n_filters] * depth
         self.blocks = nn.Sequential(
             *(

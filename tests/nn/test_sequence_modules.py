@@ -2,6 +2,7 @@
 
 import doctest
 
+import numpy as np
 import pytest
 import torch
 
@@ -206,6 +207,11 @@ def test_input_shape_must_agree_with_n_features_in():
     assert InceptionTime(n_features_in=3, n_outputs=1, input_shape=[3, 50]).input_shape == (3, 50)
 
 
+def test_kernel_sizes_may_be_numpy_integers():
+    net = InceptionTime(n_features_in=1, n_outputs=1, kernel_sizes=np.array([7, 3]), depth=1)
+    assert [conv.kernel_size for conv in net.blocks[0].convs] == [(7,), (3,)]
+
+
 @pytest.mark.parametrize(
     "name, kwargs, message",
     [
@@ -217,6 +223,8 @@ def test_input_shape_must_agree_with_n_features_in():
         ("sequence_transformer", {"d_model": 10, "n_heads": 4}, "multiple of n_heads"),
         ("sequence_transformer", {"patch_size": 0}, "patch_size must be"),
         ("lstm", {"dropout": 1.0}, "dropout must be a number in"),
+        ("tcn", {"activation": "swish"}, "activation must be one of"),
+        ("sequence_transformer", {"hidden_layer_sizes": (4, 0)}, "hidden layer size must be"),
     ],
 )
 def test_bad_constructor_arguments_are_clear_errors(name, kwargs, message):

@@ -59,7 +59,7 @@ class RecurrentNetwork(SequenceModule):
         num_layers: int = 1,
         bidirectional: bool = True,
         pooling: str = "mean",
-        patch_size: int = 1,
+        patch_size: int = 4,
     ):
         super().__init__(
             n_features_in,
@@ -152,7 +152,9 @@ _DOC = """{title}
         bidirectional, the backward output at step 0, which has read the
         whole row); ``"mean"`` averages the valid steps; ``"attention"``
         weights them by learned scores (:class:`AttentionPooling`).
-    {patch}
+    {patch} With patches of 4 steps the cells learned a
+        series of 150 steps (GunPoint) that they did not learn step by
+        step, at a quarter of the cost; 1 feeds them one step at a time.
 
     Attributes
     ----------
@@ -181,7 +183,7 @@ def _document(cls, title: str) -> None:
         padding=PADDING_DOC,
         shape=SHAPE_DOC,
         input=INPUT_DOC,
-        patch=PATCH_DOC.format(default=1),
+        patch=PATCH_DOC.format(default=4),
     )
 
 

@@ -37,11 +37,11 @@ TINY = {
     "sequence_transformer": {"d_model": 8, "n_heads": 2, "num_layers": 2},
 }
 VARIANTS = [
-    ("gru", {"pooling": "last", "bidirectional": False}),
+    ("gru", {"pooling": "last", "bidirectional": False, "patch_size": 1}),
     ("gru", {"pooling": "last", "num_layers": 2}),
     ("gru", {"pooling": "mean", "num_layers": 2}),
     ("gru", {"pooling": "attention"}),
-    ("lstm", {"pooling": "last"}),
+    ("lstm", {"pooling": "last", "patch_size": 1}),
     ("lstm", {"pooling": "attention", "bidirectional": False, "num_layers": 2}),
     ("inception_time", {}),
     ("inception_time", {"depth": 4, "bottleneck_channels": 0}),
@@ -233,7 +233,7 @@ def test_bad_constructor_arguments_are_clear_errors(name, kwargs, message):
 
 
 def test_last_pooling_reads_the_last_valid_forward_state_and_the_first_backward_state():
-    net = _build("gru", pooling="last", hidden_layer_sizes=()).eval()
+    net = _build("gru", pooling="last", patch_size=1, hidden_layer_sizes=()).eval()
     row = _series(1, 2, 9)
     forward_cell, backward_cell = net.layers[0]
     steps = row.transpose(1, 2)

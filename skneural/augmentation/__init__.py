@@ -2,6 +2,7 @@
 
 from ._base import BatchAugmentation, mix_targets
 from ._image import ImageAugment
+from ._sequence import SequenceAugment
 from ._tta import tta_views
 
-__all__ = ["BatchAugmentation", "ImageAugment", "mix_targets", "tta_views"]
+__all__ = ["BatchAugmentation", "ImageAugment", "SequenceAugment", "mix_targets", "tta_views"]

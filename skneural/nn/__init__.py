@@ -7,19 +7,33 @@ are made of live in the private submodules and may change.
 from ._cnn import CNN
 from ._feature_encoding import FeatureEncoder
 from ._ft_transformer import FTTransformer
+from ._inception_time import InceptionTime, MaskedBatchNorm1d
 from ._mlp import MLP
 from ._numeric_embeddings import PeriodicEmbedding, PiecewiseLinearEmbedding, compute_bin_edges
+from ._recurrent import GRUNet, LSTMNet
 from ._resnet import ResNet
 from ._resnet_cnn import ResNetCNN
+from ._sequence_base import AttentionPooling, SequenceInput, sequence_lengths
+from ._sequence_transformer import SequenceTransformer
+from ._tcn import TCN
 
 __all__ = [
     "CNN",
     "MLP",
+    "TCN",
+    "AttentionPooling",
     "FTTransformer",
     "FeatureEncoder",
+    "GRUNet",
+    "InceptionTime",
+    "LSTMNet",
+    "MaskedBatchNorm1d",
     "PeriodicEmbedding",
     "PiecewiseLinearEmbedding",
     "ResNet",
     "ResNetCNN",
+    "SequenceInput",
+    "SequenceTransformer",
     "compute_bin_edges",
+    "sequence_lengths",
 ]

@@ -6,9 +6,13 @@ from torch import nn
 
 from ._cnn import CNN
 from ._ft_transformer import FTTransformer
+from ._inception_time import InceptionTime
 from ._mlp import MLP
+from ._recurrent import GRUNet, LSTMNet
 from ._resnet import ResNet
 from ._resnet_cnn import ResNetCNN
+from ._sequence_transformer import SequenceTransformer
+from ._tcn import TCN
 
 BUILTIN_MODULES = {
     "mlp": MLP,
@@ -16,6 +20,12 @@ BUILTIN_MODULES = {
     "ft_transformer": FTTransformer,
     "cnn": CNN,
     "resnet_cnn": ResNetCNN,
+    # Sequence modules: input (n, C, T), NaN-padded at the end.
+    "gru": GRUNet,
+    "lstm": LSTMNet,
+    "inception_time": InceptionTime,
+    "tcn": TCN,
+    "sequence_transformer": SequenceTransformer,
 }
 
 

@@ -20,20 +20,23 @@ normalisation and numeric embeddings) is searched by
     ``OptunaSearchCV`` with Optuna's TPE sampler over ``space.to_optuna()``
     (no pruning);
 
-each with the same budget (``--n-iter`` architectures, 30 by default, of 3
-folds each: 90 fits), the same folds and the same scorer (accuracy, or
-negated RMSE), on ``--seeds`` search seeds (3). ``default`` is the estimator
-with its default architecture, cross-validated on the same folds. Every
-candidate trains with the same short budget (``max_epochs=20`` with early
-stopping after 10 epochs without improvement, model seed 0, so an
-architecture scores the same whichever method proposes it); the searches
-use ``n_jobs=2`` (``ArchitectureSearchCV`` fits the folds of a batch of 5
-architectures together, ``RandomizedSearchCV`` all candidates, Optuna the 3
-folds of one trial at a time).
+each with the same budget (``--n-iter`` architectures, 24 by default, of 3
+folds each: 72 fits; the controller learns from rounds of
+``--proposals-per-update`` 4, so 5 of its 6 rounds follow an update), the
+same folds and the same scorer (accuracy, or negated RMSE), on ``--seeds``
+search seeds (3). ``default`` is the estimator with its default
+architecture, cross-validated on the same folds. Every candidate trains with
+the same short budget (``max_epochs=12`` with early stopping after 5 epochs
+without improvement, model seed 0, so an architecture scores the same
+whichever method proposes it); the searches use ``n_jobs=2``
+(``ArchitectureSearchCV`` fits the folds of a round together,
+``RandomizedSearchCV`` all candidates, Optuna the 3 folds of one trial at a
+time).
 
-Tables above ``--max-rows`` rows (1,000 by default: digits, diamonds, SLID,
-Males, Vocab) are subsampled (seed 0, stratified for classification), which
-keeps the full run to a few hours on two shared cores; the output says so.
+Tables above ``--max-rows`` rows (600 by default: digits, diamonds, SLID,
+Males, Vocab) are subsampled (seed 0, stratified for classification); the
+output says so. These budgets keep the full run to a few CPU hours; on two
+cores shared with other jobs it takes most of a day.
 
 Reported per table: the best mean CV score found (accuracy, or RMSE: lower
 is better), mean and standard deviation over search seeds; the wall time of
@@ -79,13 +82,20 @@ from skneural.plotting import plot_search_rewards
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 METHODS = ("default", "sklearn_random", "tpe", "random", "evolution", "reinforce")
-QUICK = {"datasets": ["wine", "diabetes"], "max_rows": 150, "n_iter": 6, "seeds": 1, "epochs": 3}
+QUICK = {
+    "datasets": ["wine", "diabetes"],
+    "max_rows": 150,
+    "n_iter": 6,
+    "proposals_per_update": 3,
+    "seeds": 1,
+    "epochs": 3,
+}
 
 
 def make_estimator(dataset, epochs: int):
     """The candidate estimator: library defaults, a short epoch budget, model seed 0."""
     estimator = NeuralClassifier if dataset.is_classification else NeuralRegressor
-    return estimator(max_epochs=epochs, n_iter_no_change=10, random_state=0)
+    return estimator(max_epochs=epochs, n_iter_no_change=5, random_state=0)
 
 
 def scoring(dataset) -> str:
@@ -243,12 +253,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
-    parser.add_argument("--n-iter", type=int, default=30, help="architectures per search")
-    parser.add_argument("--proposals-per-update", type=int, default=5)
+    parser.add_argument("--n-iter", type=int, default=24, help="architectures per search")
+    parser.add_argument("--proposals-per-update", type=int, default=4)
     parser.add_argument("--seeds", type=int, default=3, help="search seeds 0 .. seeds-1")
-    parser.add_argument("--epochs", type=int, default=20, help="max_epochs of every candidate")
+    parser.add_argument("--epochs", type=int, default=12, help="max_epochs of every candidate")
     parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--max-rows", type=int, default=1000)
+    parser.add_argument("--max-rows", type=int, default=600)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="smoke run: " + repr(QUICK))
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "bench_nas.csv")

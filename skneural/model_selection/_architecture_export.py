@@ -46,11 +46,11 @@ def to_sklearn(space: ArchitectureSpace, prefix: str = "") -> list:
     ``ParameterSampler`` picks one dict uniformly; within a dict every
     parameter is one ``rvs`` object, so sampling is with replacement.
     """
-    split_on = set(space._conditioning) | {
+    split_on = set(space.conditioning) | {
         position for position, d in enumerate(space.decisions) if isinstance(d.options, dict)
     }
     weighted = []
-    for path, active in space._enumerate(split_on):
+    for path, active in space.enumerate_branches(split_on):
         weight = math.prod(
             (Fraction(1, len(space.decisions[p].labels)) for p, _ in path), start=Fraction(1)
         )

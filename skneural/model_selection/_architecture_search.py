@@ -112,8 +112,9 @@ class ArchitectureSearchCV(TrialSearchCV):
     cv_results_ : dict of ndarray
         As in ``GridSearchCV``, one row per proposed architecture in the
         order proposed, plus ``state`` (``"COMPLETE"`` or ``"FAIL"``),
-        ``architecture`` (``{decision: choice}`` of the decisions taken) and
-        ``policy_update`` (the batch that proposed it, from 0).
+        ``architecture`` (``{decision: choice}`` of the decisions taken),
+        ``policy_update`` (the batch that proposed it, from 0) and
+        ``fit_error`` (the first failed fold's error, or ``None``).
     best_index_ : int
         Row of the best complete architecture.
     best_score_ : float
@@ -277,7 +278,7 @@ class ArchitectureSearchCV(TrialSearchCV):
             rewards = _rewards(evaluated, candidates)
             record = strategy.update(batch, rewards)
             for candidate, architecture in zip(evaluated, batch, strict=True):
-                candidate.extra = _extra(space, architecture, update)
+                candidate.extra = _extra(space, architecture, update, candidate)
             candidates += evaluated
             architectures += batch
             seen.update(architecture_key(a) for a in batch)
@@ -374,7 +375,7 @@ class ArchitectureSearchCV(TrialSearchCV):
             [dict(out) for out in entry["outs"]],
             entry["state"],
         )
-        candidate.extra = _extra(space, architecture, entry["update"])
+        candidate.extra = _extra(space, architecture, entry["update"], candidate)
         return candidate
 
     def _report(self, record):
@@ -394,8 +395,13 @@ def _prefixed(prefix: str, params: dict) -> dict:
     return {prefix + name: value for name, value in params.items()}
 
 
-def _extra(space, architecture: dict, update: int) -> dict:
-    return {"architecture": space.labels_of(architecture), "policy_update": update}
+def _extra(space, architecture: dict, update: int, candidate: Candidate) -> dict:
+    errors = [out["fit_error"] for out in candidate.outs if out["fit_error"] is not None]
+    return {
+        "architecture": space.labels_of(architecture),
+        "policy_update": update,
+        "fit_error": errors[0] if errors else None,
+    }
 
 
 def _rewards(batch: list, earlier: list) -> list:

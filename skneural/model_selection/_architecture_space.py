@@ -184,6 +184,13 @@ class ArchitectureSpace:
     decisions : tuple of Decision
     n_architectures : int
         Number of distinct architectures in the space.
+    conditioning : tuple of int
+        Positions of the decisions that some condition names.
+    branches : list of tuple
+        Every consistent combination of the conditioning decisions, as
+        ``(path, active)``: ``path`` the ``(position, option index)`` of each
+        conditioning decision taken, ``active`` the positions of every
+        decision taken in that branch.
 
     See Also
     --------
@@ -241,11 +248,11 @@ class ArchitectureSpace:
                     )
             self._index[decision.name] = position
         conditioning = {name for decision in self.decisions for name in decision.when}
-        self._conditioning = tuple(sorted(self._index[name] for name in conditioning))
-        self.branches = self._enumerate(set(self._conditioning))
+        self.conditioning = tuple(sorted(self._index[name] for name in conditioning))
+        self.branches = self.enumerate_branches(set(self.conditioning))
         self._check_branches()
         self.n_architectures = sum(
-            math.prod(len(self.decisions[i].labels) for i in active if i not in self._conditioning)
+            math.prod(len(self.decisions[i].labels) for i in active if i not in self.conditioning)
             for _, active in self.branches
         )
 
@@ -269,6 +276,10 @@ class ArchitectureSpace:
     def decision(self, name: str) -> Decision:
         """The decision called ``name``."""
         return self.decisions[self._index[name]]
+
+    def position(self, name: str) -> int:
+        """The position of the decision called ``name`` in the space."""
+        return self._index[name]
 
     def is_taken(self, decision: Decision, chosen: Mapping) -> bool:
         """Whether ``decision`` is taken given the earlier ``chosen`` option indices."""
@@ -384,12 +395,12 @@ class ArchitectureSpace:
         return {base_param(key) for decision in self.decisions for key in decision.params_set()}
 
     # ------------------------------------------------------------ structure
-    def _enumerate(self, split_on: set) -> list:
-        """Every consistent combination of the decisions in ``split_on``.
+    def enumerate_branches(self, split_on: set) -> list:
+        """Every consistent combination of the decisions at the positions ``split_on``.
 
-        Returns a list of ``(path, active)``: ``path`` the ``(position,
-        option index)`` of each decision of ``split_on`` that is taken,
-        ``active`` the positions of every decision taken in that branch.
+        ``split_on`` must include every conditioning decision. Returns a list
+        of ``(path, active)`` as :attr:`branches` does, with a ``path`` entry
+        for each decision of ``split_on`` that is taken.
         """
         branches = []
 

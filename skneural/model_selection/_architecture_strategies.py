@@ -80,7 +80,7 @@ class FactorisedPolicy:
         """Log-probability of ``architecture`` (differentiable)."""
         total = torch.zeros((), dtype=torch.float64)
         for name, index in architecture.items():
-            position = self.space._index[name]
+            position = self.space.position(name)
             total = total + torch.log_softmax(self.logits[position], 0)[index]
         return total
 

@@ -214,6 +214,8 @@ def test_failing_candidates_are_recorded_and_rewarded(small_classification):
     assert failed.any() and not failed.all()
     assert list(results["state"]) == ["FAIL" if f else "COMPLETE" for f in failed]
     assert np.isnan(results["mean_test_score"][failed]).all()
+    for error, did_fail in zip(results["fit_error"], failed, strict=True):
+        assert ("activation" in error) if did_fail else error is None
     assert (results["rank_test_score"][failed] > results["rank_test_score"][~failed].max()).all()
     assert search.best_params_["activation"] == "relu"
     assert all(np.isfinite(record["mean_reward"]) for record in search.policy_history_)

@@ -44,7 +44,7 @@ def enumerate_with_probabilities(policy):
     for combination in itertools.product(*ranges):
         architecture = space.walk(lambda position, decision, chosen, c=combination: c[position])
         p = math.prod(
-            probabilities[space._index[name]][index] for name, index in architecture.items()
+            probabilities[space.position(name)][index] for name, index in architecture.items()
         )
         found[architecture_key(architecture)] = p
     return found

@@ -153,7 +153,7 @@ ENTRIES = (
 )
 
 
-def architecture_space(estimator, X=None) -> ArchitectureSpace:
+def architecture_space(estimator, X=None, *, families=None) -> ArchitectureSpace:
     """The default architecture space of a skneural estimator.
 
     The first decision is the module family: every family of
@@ -189,6 +189,9 @@ def architecture_space(estimator, X=None) -> ArchitectureSpace:
         The training data, which decides the families (by its number of
         dimensions) and whether categorical embeddings are searched.
         ``None`` is a numeric table.
+    families : sequence of str or None, default=None
+        Keep only these module families (e.g. ``("mlp", "resnet")``);
+        ``None`` keeps every family that suits the input.
 
     Returns
     -------
@@ -208,16 +211,17 @@ def architecture_space(estimator, X=None) -> ArchitectureSpace:
     kinds = input_kinds(X)
     categorical = _has_categorical_columns(X)
     if isinstance(net.module, str):
+        wanted = families
         families = {
             name: BUILTIN_MODULES[name]
             for name, kind in FAMILY_INPUTS.items()
-            if kind in kinds and name in BUILTIN_MODULES
+            if kind in kinds and name in BUILTIN_MODULES and (wanted is None or name in wanted)
         }
         if not families:
             raise ValueError(
-                f"No registered module family takes input of kinds {list(kinds)}; "
-                f"registered modules: {sorted(BUILTIN_MODULES)}. Declare your own "
-                "ArchitectureSpace."
+                f"No registered module family takes input of kinds {list(kinds)}"
+                f"{'' if wanted is None else f' among {list(wanted)}'}; registered modules: "
+                f"{sorted(BUILTIN_MODULES)}. Declare your own ArchitectureSpace."
             )
     else:
         families = {None: net.module}

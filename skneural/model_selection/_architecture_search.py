@@ -16,6 +16,7 @@ from ._architecture_space import ArchitectureSpace
 from ._architecture_strategies import AgingEvolution, RandomChoice, Reinforce, architecture_key
 from ._neural_step import neural_steps
 from ._trial_search import Candidate, TrialSearchCV
+from ._weight_sharing import SharedWeights, retrain_best, shareable_space
 
 STRATEGIES = ("reinforce", "random", "evolution")
 
@@ -73,6 +74,25 @@ class ArchitectureSearchCV(TrialSearchCV):
         ``population_size`` are random (``"evolution"``).
     tournament_size : int, default=3
         Members sampled to pick each parent (``"evolution"``).
+    weight_sharing : bool, default=False
+        ENAS-style weight sharing (Pham et al., ICML 2018): instead of
+        cross-validating every proposal, train one super-network holding
+        every MLP of the space (a :class:`~skneural.nn._shared_mlp.SharedMLP`;
+        a sub-network, drawn from the controller's policy, per batch) on the
+        training rows of the first CV split, ``shared_epochs`` epochs before
+        each round, and score each proposal as a sub-network with the shared
+        weights on that split's test rows. These scores are the rewards. At
+        the end the ``n_retrain`` best proposals are trained from scratch and
+        cross-validated on every fold; the best of them is ``best_params_``.
+        The space may vary only ``hidden_layer_sizes`` (depth and widths),
+        ``activation`` and ``dropout``; ``None`` is the MLP part of the
+        default space. Not combined with ``checkpoint``.
+    shared_epochs : int, default=5
+        Epochs of super-network training before each round
+        (``weight_sharing=True``).
+    n_retrain : int, default=3
+        Proposals trained from scratch and cross-validated at the end
+        (``weight_sharing=True``).
     checkpoint : str, path or None, default=None
         A directory where the search saves its state (controller, random
         state, every finished candidate) after each controller update,
@@ -114,7 +134,10 @@ class ArchitectureSearchCV(TrialSearchCV):
         order proposed, plus ``state`` (``"COMPLETE"`` or ``"FAIL"``),
         ``architecture`` (``{decision: choice}`` of the decisions taken),
         ``policy_update`` (the batch that proposed it, from 0) and
-        ``fit_error`` (the first failed fold's error, or ``None``).
+        ``fit_error`` (the first failed fold's error, or ``None``). With
+        ``weight_sharing``, ``shared_score`` is each proposal's score with the
+        shared weights, and the proposals that were not retrained have state
+        ``"SCREENED"`` and NaN CV scores.
     best_index_ : int
         Row of the best complete architecture.
     best_score_ : float
@@ -185,6 +208,9 @@ class ArchitectureSearchCV(TrialSearchCV):
         "baseline_decay": [Interval(Real, 0, 1, closed="both")],
         "population_size": [Interval(Integral, 1, None, closed="left")],
         "tournament_size": [Interval(Integral, 1, None, closed="left")],
+        "weight_sharing": ["boolean"],
+        "shared_epochs": [Interval(Integral, 1, None, closed="left")],
+        "n_retrain": [Interval(Integral, 1, None, closed="left")],
         "checkpoint": [str, os.PathLike, None],
         "cv": ["cv_object"],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
@@ -209,6 +235,9 @@ class ArchitectureSearchCV(TrialSearchCV):
         baseline_decay=0.5,
         population_size=10,
         tournament_size=3,
+        weight_sharing=False,
+        shared_epochs=5,
+        n_retrain=3,
         checkpoint=None,
         cv=None,
         scoring=None,
@@ -229,6 +258,9 @@ class ArchitectureSearchCV(TrialSearchCV):
         self.baseline_decay = baseline_decay
         self.population_size = population_size
         self.tournament_size = tournament_size
+        self.weight_sharing = weight_sharing
+        self.shared_epochs = shared_epochs
+        self.n_retrain = n_retrain
         self.checkpoint = checkpoint
         self.cv = cv
         self.scoring = scoring
@@ -268,17 +300,27 @@ class ArchitectureSearchCV(TrialSearchCV):
                 for entry in saved:
                     architectures.append(entry["architecture"])
                     candidates.append(self._restored(space, prefix, entry))
+        shared = None
+        if self.weight_sharing:
+            shared = SharedWeights(
+                estimator, prefix, net, space, evaluate, epochs=self.shared_epochs
+            )
         seen = {architecture_key(a) for a in architectures}
         while len(candidates) < self.n_iter:
             update = len(history)
             n = min(self.proposals_per_update, self.n_iter - len(candidates))
             batch = strategy.propose(n, rng, seen)
-            params = [_prefixed(prefix, space.params_of(a)) for a in batch]
-            evaluated = evaluate.batch(params)
-            rewards = _rewards(evaluated, candidates)
+            if shared is None:
+                evaluated = evaluate.batch([_prefixed(prefix, space.params_of(a)) for a in batch])
+                rewards = _rewards(evaluated, candidates)
+            else:
+                evaluated, rewards = self._screen(shared, space, prefix, batch, strategy, rng)
             record = strategy.update(batch, rewards)
             for candidate, architecture in zip(evaluated, batch, strict=True):
-                candidate.extra = _extra(space, architecture, update, candidate)
+                candidate.extra = {
+                    **_extra(space, architecture, update, candidate),
+                    **candidate.extra,
+                }
             candidates += evaluated
             architectures += batch
             seen.update(architecture_key(a) for a in batch)
@@ -301,6 +343,8 @@ class ArchitectureSearchCV(TrialSearchCV):
                     history=history,
                 )
             self._report(history[-1])
+        if shared is not None:
+            retrain_best(candidates, self.n_retrain, evaluate)
         return candidates, {
             "space_": space,
             "controller_": strategy,
@@ -308,7 +352,24 @@ class ArchitectureSearchCV(TrialSearchCV):
             "checkpoint_path_": path,
         }
 
+    @staticmethod
+    def _screen(shared, space, prefix, batch, strategy, rng):
+        """Train the super-network one round, then score ``batch`` with its weights."""
+        shared.train(strategy.sampling_policy, int(rng.randint(2**31 - 1)))
+        evaluated, rewards = [], []
+        for architecture in batch:
+            params = space.params_of(architecture)
+            score = shared.score(params)
+            evaluated.append(shared.screened(_prefixed(prefix, params), score))
+            rewards.append(score)
+        return evaluated, rewards
+
     def _check_budget(self):
+        if self.weight_sharing and self.checkpoint is not None:
+            raise ValueError(
+                "checkpoint is not supported with weight_sharing=True: the super-network's "
+                "weights are not saved. Set checkpoint=None."
+            )
         if self.strategy == "reinforce" and self.n_iter <= self.proposals_per_update:
             raise ValueError(
                 f"n_iter={self.n_iter} is not more than proposals_per_update="
@@ -330,6 +391,8 @@ class ArchitectureSearchCV(TrialSearchCV):
                 )
 
     def _resolved_space(self, estimator, X) -> ArchitectureSpace:
+        if self.space is None and self.weight_sharing:
+            return shareable_space(architecture_space(estimator, X, families=("mlp",)))
         if self.space is None:
             return architecture_space(estimator, X)
         if isinstance(self.space, ArchitectureSpace):
@@ -416,6 +479,11 @@ def _rewards(batch: list, earlier: list) -> list:
 
 
 def _best(candidates: list) -> float:
-    scores = [c.mean_score for c in candidates if c.state == "COMPLETE"]
+    """The best reward so far: mean CV scores, or shared-weight scores when screening."""
+    scores = [
+        c.extra["shared_score"] if "shared_score" in c.extra else c.mean_score
+        for c in candidates
+        if c.state in ("COMPLETE", "SCREENED")
+    ]
     scores = [score for score in scores if math.isfinite(score)]
     return max(scores) if scores else math.nan

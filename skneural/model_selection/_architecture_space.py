@@ -160,8 +160,13 @@ def _normalise_when(name: str, when) -> dict:
 
 def base_param(param: str) -> str:
     """``"hidden_layer_sizes"`` for ``"hidden_layer_sizes[1]"``; other names unchanged."""
+    return split_element(param)[0]
+
+
+def split_element(param: str) -> tuple:
+    """``("hidden_layer_sizes", 1)`` for ``"hidden_layer_sizes[1]"``, ``(param, None)`` else."""
     match = _ELEMENT.match(param)
-    return match["name"] if match else param
+    return (match["name"], int(match["index"])) if match else (param, None)
 
 
 class ArchitectureSpace:

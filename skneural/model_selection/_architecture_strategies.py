@@ -213,6 +213,11 @@ class Reinforce:
         """``{decision name: {choice: probability}}`` of the current policy."""
         return self.policy.as_dict()
 
+    @property
+    def sampling_policy(self) -> FactorisedPolicy:
+        """The policy that samples sub-networks to train shared weights: the controller's."""
+        return self.policy
+
     def state_dict(self) -> dict:
         return {
             **self.policy.state_dict(),
@@ -254,6 +259,11 @@ class RandomChoice:
     def probabilities(self) -> dict:
         """``{decision name: {choice: probability}}`` (uniform)."""
         return self.policy.as_dict()
+
+    @property
+    def sampling_policy(self) -> FactorisedPolicy:
+        """The policy that samples sub-networks to train shared weights: uniform."""
+        return self.policy
 
     def state_dict(self) -> dict:
         return {}
@@ -302,6 +312,11 @@ class AgingEvolution:
 
             batch += propose_unseen(draw, 1, seen | {architecture_key(a) for a in batch})
         return batch
+
+    @property
+    def sampling_policy(self) -> FactorisedPolicy:
+        """The policy that samples sub-networks to train shared weights: uniform."""
+        return self.uniform
 
     def _tournament(self, rng) -> dict:
         size = min(self.sample_size, len(self.population))

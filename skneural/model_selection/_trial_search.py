@@ -86,7 +86,7 @@ class CandidateEvaluator:
                 out["test_scores"] = math.nan
                 if self.return_train_score:
                     out["train_scores"] = math.nan
-                skipped = [self._skipped(test) for _, test in splits[1:]]
+                skipped = [self.placeholder(test) for _, test in splits[1:]]
                 candidate = Candidate(params, [out, *skipped], "PRUNED", pruned_at)
                 self.progress.candidate(candidate, time.perf_counter() - started)
                 return candidate
@@ -165,7 +165,8 @@ class CandidateEvaluator:
         task = self.search_task.subcontext(task_name="candidate-split-evaluation")
         return {"caller": self.search, "callback_ctx": task}
 
-    def _skipped(self, test) -> dict:
+    def placeholder(self, test) -> dict:
+        """The ``_fit_and_score`` record of a fold that was not fitted: NaN scores."""
         out = {
             "test_scores": math.nan,
             "n_test_samples": len(test),

@@ -51,6 +51,14 @@ Run from the repository root::
     python benchmarks/bench_nas.py --quick              # smoke run (two tiny tables)
     python benchmarks/bench_nas.py --datasets wine digits --seeds 2
 
+Weight sharing (``random_shared``, ``reinforce_shared``: ``weight_sharing=True``,
+a super-network trained ``--shared-epochs`` 4 epochs per round, the
+``--n-retrain`` 3 best proposals cross-validated from scratch) searches the
+MLP part of the space only; compare it on that space::
+
+    python benchmarks/bench_nas.py --space mlp --methods default random reinforce \
+        random_shared reinforce_shared
+
 Per-search results go to ``benchmarks/results/bench_nas.csv``, per-proposal
 scores to ``bench_nas_proposals.csv``, and a plot of reward over proposals
 (controller against random search, first table, first seed) to
@@ -77,11 +85,28 @@ from sklearn.model_selection import RandomizedSearchCV, cross_val_score
 
 import skneural
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.model_selection import ArchitectureSearchCV, OptunaSearchCV, architecture_space
+from skneural.model_selection import (
+    ArchitectureSearchCV,
+    ArchitectureSpace,
+    OptunaSearchCV,
+    architecture_space,
+)
 from skneural.plotting import plot_search_rewards
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-METHODS = ("default", "sklearn_random", "tpe", "random", "evolution", "reinforce")
+METHODS = (
+    "default",
+    "sklearn_random",
+    "tpe",
+    "random",
+    "evolution",
+    "reinforce",
+    "random_shared",
+    "reinforce_shared",
+)
+DEFAULT_METHODS = METHODS[:6]
+# The decisions a weight-sharing super-network can vary (the MLP part of the space).
+SHAREABLE = ("module", "depth", "width_1", "width_2", "width_3", "width_4", "activation", "dropout")
 QUICK = {
     "datasets": ["wine", "diabetes"],
     "max_rows": 150,
@@ -104,6 +129,19 @@ def scoring(dataset) -> str:
 
 def make_search(method, estimator, space, folds, dataset, seed, args):
     common = {"cv": folds, "scoring": scoring(dataset), "n_jobs": args.n_jobs, "refit": False}
+    if method.endswith("_shared"):
+        return ArchitectureSearchCV(
+            estimator,
+            space,
+            strategy=method[: -len("_shared")],
+            weight_sharing=True,
+            shared_epochs=args.shared_epochs,
+            n_retrain=args.n_retrain,
+            n_iter=args.n_iter,
+            proposals_per_update=args.proposals_per_update,
+            random_state=seed,
+            **common,
+        )
     if method in ("random", "evolution", "reinforce"):
         return ArchitectureSearchCV(
             estimator,
@@ -146,9 +184,11 @@ def run_method(method, dataset, folds, space, seed, args) -> dict:
         else:
             search = make_search(method, estimator, space, folds, dataset, seed, args)
             search.fit(dataset.X, dataset.y)
-            proposals = [float(s) for s in search.cv_results_["mean_test_score"]]
-            fit_seconds = list(search.cv_results_["mean_fit_time"] * len(folds))
-            n_failed = int(np.sum(~np.isfinite(proposals)))
+            results = search.cv_results_
+            proposals = [float(s) for s in results["mean_test_score"]]
+            fit_seconds = list(results["mean_fit_time"] * len(folds))
+            states = results.get("state", np.where(np.isfinite(proposals), "COMPLETE", "FAIL"))
+            n_failed = int(np.sum(states == "FAIL"))
     wall = time.perf_counter() - started
     finite = [score for score in proposals if np.isfinite(score)]
     sign = 1 if dataset.is_classification else -1
@@ -252,7 +292,15 @@ def warm_up(n_jobs: int) -> None:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
-    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
+    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(DEFAULT_METHODS))
+    parser.add_argument(
+        "--space",
+        choices=("default", "mlp"),
+        default="default",
+        help="the default architecture space, or its MLP part (what weight sharing searches)",
+    )
+    parser.add_argument("--shared-epochs", type=int, default=4, help="weight sharing: per round")
+    parser.add_argument("--n-retrain", type=int, default=3, help="weight sharing: retrained")
     parser.add_argument("--n-iter", type=int, default=24, help="architectures per search")
     parser.add_argument("--proposals-per-update", type=int, default=4)
     parser.add_argument("--seeds", type=int, default=3, help="search seeds 0 .. seeds-1")
@@ -290,7 +338,12 @@ def main(argv=None) -> int:
         dataset = subsample(load_dataset(name), args.max_rows)
         datasets.append(dataset)
         folds = make_folds(dataset, args.folds)
-        space = architecture_space(make_estimator(dataset, args.epochs), dataset.X)
+        estimator = make_estimator(dataset, args.epochs)
+        if args.space == "mlp":
+            space = architecture_space(estimator, dataset.X, families=("mlp",))
+            space = ArchitectureSpace([d for d in space if d.name in SHAREABLE])
+        else:
+            space = architecture_space(estimator, dataset.X)
         print(
             f"\n{name}: {len(dataset.y)} rows x {dataset.X.shape[1]} columns"
             f"{' (' + dataset.note + ')' if dataset.note else ''}; "

@@ -77,7 +77,7 @@ class ArchitectureSearchCV(TrialSearchCV):
     weight_sharing : bool, default=False
         ENAS-style weight sharing (Pham et al., ICML 2018): instead of
         cross-validating every proposal, train one super-network holding
-        every MLP of the space (a :class:`~skneural.nn._shared_mlp.SharedMLP`;
+        every MLP of the space (``skneural.nn._shared_mlp.SharedMLP``;
         a sub-network, drawn from the controller's policy, per batch) on the
         training rows of the first CV split, ``shared_epochs`` epochs before
         each round, and score each proposal as a sub-network with the shared

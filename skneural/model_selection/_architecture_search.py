@@ -283,23 +283,14 @@ class ArchitectureSearchCV(TrialSearchCV):
         strategy = self._make_strategy(space)
         rng = np.random.RandomState(check_random_state(self.random_state).randint(2**31 - 1))
         candidates, architectures, history = [], [], []
-        path = None
+        path = key = None
         if self.checkpoint is not None:
             key = self._fingerprint(space, evaluate)
             path = checkpoint_path(self.checkpoint, key)
             if path.exists():
-                saved, strategy_state, rng_state, history = load_search(path, key)
-                if len(saved) > self.n_iter:
-                    raise ValueError(
-                        f"The checkpoint {str(path)!r} already holds {len(saved)} "
-                        f"architectures, more than n_iter={self.n_iter}; raise n_iter to at "
-                        "least that many, or remove the file to start again."
-                    )
-                strategy.load_state_dict(strategy_state)
-                rng.set_state(rng_state)
-                for entry in saved:
-                    architectures.append(entry["architecture"])
-                    candidates.append(self._restored(space, prefix, entry))
+                candidates, architectures, history = self._resume(
+                    path, key, space, prefix, strategy, rng
+                )
         shared = None
         if self.weight_sharing:
             shared = SharedWeights(
@@ -324,14 +315,8 @@ class ArchitectureSearchCV(TrialSearchCV):
             candidates += evaluated
             architectures += batch
             seen.update(architecture_key(a) for a in batch)
-            history.append(
-                {
-                    "update": update,
-                    "n_proposals": len(candidates),
-                    **record,
-                    "best_reward": _best(candidates),
-                }
-            )
+            record = {"update": update, "n_proposals": len(candidates), **record}
+            history.append({**record, "best_reward": _best(candidates)})
             if path is not None:
                 save_search(
                     path,
@@ -351,6 +336,22 @@ class ArchitectureSearchCV(TrialSearchCV):
             "policy_history_": history,
             "checkpoint_path_": path,
         }
+
+    def _resume(self, path, key, space, prefix, strategy, rng):
+        """Candidates, architectures and history of a saved search; restores ``strategy``
+        and ``rng`` in place."""
+        saved, strategy_state, rng_state, history = load_search(path, key)
+        if len(saved) > self.n_iter:
+            raise ValueError(
+                f"The checkpoint {str(path)!r} already holds {len(saved)} architectures, "
+                f"more than n_iter={self.n_iter}; raise n_iter to at least that many, or "
+                "remove the file to start again."
+            )
+        strategy.load_state_dict(strategy_state)
+        rng.set_state(rng_state)
+        architectures = [entry["architecture"] for entry in saved]
+        candidates = [self._restored(space, prefix, entry) for entry in saved]
+        return candidates, architectures, history
 
     @staticmethod
     def _screen(shared, space, prefix, batch, strategy, rng):

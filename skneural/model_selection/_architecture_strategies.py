@@ -67,9 +67,14 @@ class FactorisedPolicy:
         with torch.no_grad():
             return [torch.softmax(logits, 0).numpy().copy() for logits in self.logits]
 
-    def sample(self, rng) -> dict:
-        """One architecture, drawn with ``rng`` (a ``numpy.random.RandomState``)."""
-        probabilities = self.probabilities()
+    def sample(self, rng, probabilities=None) -> dict:
+        """One architecture, drawn with ``rng`` (a ``numpy.random.RandomState``).
+
+        ``probabilities`` (from :meth:`probabilities`) saves recomputing them
+        when many architectures are drawn from the same policy.
+        """
+        if probabilities is None:
+            probabilities = self.probabilities()
         return self.space.walk(
             lambda position, decision, chosen: rng.choice(
                 len(decision.labels), p=probabilities[position]
@@ -182,7 +187,8 @@ class Reinforce:
         self.rewards = []
 
     def propose(self, n: int, rng, seen: set) -> list:
-        return propose_unseen(lambda: self.policy.sample(rng), n, seen)
+        probabilities = self.policy.probabilities()
+        return propose_unseen(lambda: self.policy.sample(rng, probabilities), n, seen)
 
     def update(self, architectures: list, rewards) -> dict:
         rewards = np.asarray(rewards, dtype=np.float64)
@@ -248,7 +254,8 @@ class RandomChoice:
         self.policy = FactorisedPolicy(space)
 
     def propose(self, n: int, rng, seen: set) -> list:
-        return propose_unseen(lambda: self.policy.sample(rng), n, seen)
+        probabilities = self.policy.probabilities()
+        return propose_unseen(lambda: self.policy.sample(rng, probabilities), n, seen)
 
     def update(self, architectures: list, rewards) -> dict:
         rewards = np.asarray(rewards, dtype=np.float64)
@@ -301,14 +308,14 @@ class AgingEvolution:
         self.n_evaluated = 0
 
     def propose(self, n: int, rng, seen: set) -> list:
-        batch = []
+        batch, uniform = [], self.uniform.probabilities()
         for slot in range(n):
             evolve = self.n_evaluated + slot >= self.population_size and bool(self.population)
 
             def draw(evolve=evolve):
                 if evolve:
                     return self._mutate(self._tournament(rng), rng)
-                return self.uniform.sample(rng)
+                return self.uniform.sample(rng, uniform)
 
             batch += propose_unseen(draw, 1, seen | {architecture_key(a) for a in batch})
         return batch

@@ -382,6 +382,9 @@ def main(argv=None) -> int:
                     f"{row['wall_s']:.0f} s, {row['n_failed']} failed",
                     flush=True,
                 )
+                # written after every search, so an interrupted run keeps what it measured
+                write_csv(args.output, rows)
+                write_csv(args.output.with_name(args.output.stem + "_proposals.csv"), proposals)
             if name == args.datasets[0] and seed == 0 and {"reinforce", "random"} <= set(searches):
                 matplotlib.use("Agg")
                 figure = plot_search_rewards(

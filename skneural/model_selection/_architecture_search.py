@@ -62,7 +62,9 @@ class ArchitectureSearchCV(TrialSearchCV):
         Architectures per batch: drawn together, evaluated in parallel, then
         learnt from in one controller update.
     controller_lr : float, default=0.5
-        Adam learning rate of the policy's logits (``"reinforce"``).
+        Learning rate of the policy's logits: each round takes one Adam step
+        without momentum, which moves a logit by about this much
+        (``"reinforce"``).
     entropy_weight : float, default=0.05
         Weight of the entropy bonus, in units of reward standard deviations
         per nat (``"reinforce"``).

@@ -155,7 +155,8 @@ def architecture_key(architecture: dict) -> tuple:
 class Reinforce:
     """Train the policy with REINFORCE, a moving-average baseline and an entropy bonus.
 
-    After each batch of rewards ``R_i`` the policy takes one Adam step on
+    After each batch of rewards ``R_i`` the policy takes one Adam step
+    (without momentum) on
 
     ``- mean_i((R_i - b) / s * log p(a_i)) - entropy_weight * H(p)``
 
@@ -180,7 +181,9 @@ class Reinforce:
     def __init__(self, space, *, lr: float, entropy_weight: float, baseline_decay: float):
         self.space = space
         self.policy = FactorisedPolicy(space)
-        self.optimizer = torch.optim.Adam(self.policy.logits, lr=lr)
+        # No momentum (beta1 = 0): over a handful of rounds, momentum would carry
+        # one round's noisy estimate on into the next ones.
+        self.optimizer = torch.optim.Adam(self.policy.logits, lr=lr, betas=(0.0, 0.999))
         self.entropy_weight = entropy_weight
         self.baseline_decay = baseline_decay
         self.baseline = None

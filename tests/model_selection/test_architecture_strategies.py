@@ -87,7 +87,9 @@ def test_samples_follow_the_policy():
 
 
 def test_reinforce_moves_probability_to_the_rewarded_choice():
-    space = conditional_space()
+    # an irrelevant decision of ten choices, so that new architectures with the
+    # rewarded choice never run out
+    space = ArchitectureSpace([*conditional_space(), Decision("irrelevant", tuple(range(10)))])
     controller = Reinforce(space, lr=0.5, entropy_weight=0.05, baseline_decay=0.5)
 
     def reward(architecture, rng):  # dropout 0.2 is best, plus noise

@@ -109,11 +109,12 @@ DEFAULT_METHODS = METHODS[:6]
 SHAREABLE = ("module", "depth", "width_1", "width_2", "width_3", "width_4", "activation", "dropout")
 QUICK = {
     "datasets": ["wine", "diabetes"],
-    "max_rows": 150,
-    "n_iter": 6,
-    "proposals_per_update": 3,
+    "max_rows": 120,
+    "n_iter": 4,
+    "proposals_per_update": 2,
+    "folds": 2,
     "seeds": 1,
-    "epochs": 3,
+    "epochs": 2,
 }
 
 

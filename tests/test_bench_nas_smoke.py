@@ -18,14 +18,14 @@ def test_quick_run_compares_every_method_at_equal_budget(tmp_path):
     }
     for row in rows:
         assert float(row["wall_s"]) >= 0 and math.isfinite(float(row["best"]))
-        assert int(row["n_proposals"]) == (1 if row["method"] == "default" else 6)
+        assert int(row["n_proposals"]) == (1 if row["method"] == "default" else 4)
         if row["dataset"] == "wine":
             assert 0 <= float(row["best"]) <= 1
         else:
             assert float(row["best"]) > 0  # RMSE, reported positive
 
     proposals = read_csv(tmp_path / "nas_proposals.csv")
-    assert len(proposals) == 2 * (1 + 5 * 6)
+    assert len(proposals) == 2 * (1 + 5 * 4)
     assert (tmp_path / "bench_nas_rewards.png").stat().st_size > 0
-    assert "subsampled 150 of 442 rows" in result.stdout
+    assert "subsampled 120 of 442 rows" in result.stdout
     assert "reinforce vs random at equal budget:" in result.stdout

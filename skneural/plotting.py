@@ -117,3 +117,99 @@ def _best_epoch(estimator):
         if isinstance(callback, EarlyStopping) and best_epoch is not None:
             return best_epoch
     return None
+
+
+def plot_search_rewards(searches, *, metric="score", ax=None):
+    """Plot the score of every proposal of one or more fitted searches, and the best so far.
+
+    Meant to compare an :class:`~skneural.model_selection.ArchitectureSearchCV`
+    controller with a random-search baseline at equal budget: each search
+    gets one colour, with a dot per proposed candidate (its mean CV score,
+    in the order proposed), a solid line for the best score so far and, for
+    an ``ArchitectureSearchCV``, a dashed line for the mean score of each
+    batch (what the controller learns from), drawn at the batch's last
+    proposal. Failed candidates (NaN scores) leave gaps. Any search whose
+    ``cv_results_`` rows are in proposal order works (``RandomizedSearchCV``,
+    :class:`~skneural.model_selection.OptunaSearchCV`, ...). Needs matplotlib
+    (``pip install skneural[plot]``).
+
+    Parameters
+    ----------
+    searches : search or dict of str to search
+        A fitted search, or several keyed by their legend labels (e.g.
+        ``{"controller": nas, "random": random}``).
+    metric : str, default="score"
+        Which ``mean_test_<metric>`` column to plot (for multi-metric
+        searches).
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw into; ``None`` creates a new figure.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure holding the plot.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from skneural import NeuralClassifier
+    >>> from skneural.model_selection import ArchitectureSearchCV
+    >>> from skneural.plotting import plot_search_rewards
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> clf = NeuralClassifier(max_epochs=3, random_state=0)
+    >>> searches = {
+    ...     strategy: ArchitectureSearchCV(clf, n_iter=4, proposals_per_update=2, cv=2,
+    ...                                    strategy=strategy, random_state=0).fit(X, y)
+    ...     for strategy in ("reinforce", "random")
+    ... }
+    >>> figure = plot_search_rewards(searches)
+    """
+    import numpy as np
+
+    if not isinstance(searches, dict):
+        searches = {_search_label(searches): searches}
+    if not searches:
+        raise ValueError("searches is empty; give at least one fitted search.")
+    column = f"mean_test_{metric}"
+    curves = {}
+    for label, search in searches.items():
+        check_is_fitted(search, "cv_results_")
+        if column not in search.cv_results_:
+            available = sorted(
+                k[len("mean_test_") :] for k in search.cv_results_ if k.startswith("mean_test_")
+            )
+            raise ValueError(
+                f"The search {label!r} has no {column!r} in cv_results_; metric must be one of "
+                f"{available}."
+            )
+        curves[label] = np.asarray(search.cv_results_[column], dtype=np.float64)
+    if ax is None:
+        plt = import_optional("matplotlib.pyplot", extra="plot", feature="plot_search_rewards")
+        _, ax = plt.subplots()
+    for colour, (label, scores) in enumerate(curves.items()):
+        style = {"color": f"C{colour}"}
+        proposals = np.arange(1, len(scores) + 1)
+        ax.plot(proposals, scores, "o", alpha=0.4, markersize=4, **style)
+        best = np.fmax.accumulate(np.where(np.isnan(scores), -np.inf, scores))
+        best = np.where(np.isinf(best), np.nan, best)
+        ax.plot(proposals, best, drawstyle="steps-post", label=f"{label}: best so far", **style)
+        history = getattr(searches[label], "policy_history_", None)
+        if history:
+            ax.plot(
+                [record["n_proposals"] for record in history],
+                [record["mean_reward"] for record in history],
+                "--",
+                label=f"{label}: batch mean",
+                **style,
+            )
+    ax.set_xlabel("proposal")
+    ax.set_ylabel(f"mean CV {metric}")
+    ax.legend(loc="best")
+    return ax.figure
+
+
+def _search_label(search) -> str:
+    strategy = getattr(search, "strategy", None)
+    return strategy if isinstance(strategy, str) else type(search).__name__

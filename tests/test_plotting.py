@@ -1,15 +1,17 @@
 import sys
 
+import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_regression
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import FitFailedWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.plotting import plot_history
+from skneural.model_selection import ArchitectureSearchCV, ArchitectureSpace, Decision
+from skneural.plotting import plot_history, plot_search_rewards
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -117,3 +119,77 @@ def test_missing_matplotlib_names_the_extra(classifier, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"pip install skneural\[plot\]"):
         plot_history(classifier)
+
+
+@pytest.fixture(scope="module")
+def searches():
+    X, y = make_classification(n_samples=80, n_features=4, random_state=0)
+    clf = NeuralClassifier(hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
+    space = ArchitectureSpace(
+        [
+            Decision("width", (2, 4, 8), param="hidden_layer_sizes[0]"),
+            # every fit with activation "none" fails: its score is NaN
+            Decision("activation", ("relu", "tanh", "none"), param="activation"),
+        ]
+    )
+    found = {}
+    for strategy in ("reinforce", "random"):
+        search = ArchitectureSearchCV(
+            clf,
+            space,
+            strategy=strategy,
+            n_iter=6,
+            proposals_per_update=3,
+            cv=2,
+            random_state=0,
+            refit=False,
+        )
+        with pytest.warns(FitFailedWarning):
+            found[strategy] = search.fit(X, y)
+    return found
+
+
+def test_search_rewards_show_each_proposal_the_best_so_far_and_batch_means(searches):
+    figure = plot_search_rewards(
+        {"controller": searches["reinforce"], "random": searches["random"]}
+    )
+    (ax,) = figure.axes
+    lines = _lines(ax)
+    for label, search in [("controller", searches["reinforce"]), ("random", searches["random"])]:
+        scores = search.cv_results_["mean_test_score"]
+        assert np.isnan(scores).any()  # failed candidates leave gaps
+        best = lines[f"{label}: best so far"]
+        assert list(best.get_xdata()) == [1, 2, 3, 4, 5, 6]
+        expected = [
+            np.nanmax(scores[: i + 1]) if np.isfinite(scores[: i + 1]).any() else np.nan
+            for i in range(6)
+        ]
+        np.testing.assert_array_equal(best.get_ydata(), expected)
+        batch = lines[f"{label}: batch mean"]
+        assert list(batch.get_xdata()) == [3, 6]
+        assert list(batch.get_ydata()) == [r["mean_reward"] for r in search.policy_history_]
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    np.testing.assert_array_equal(
+        dots[0].get_ydata(), searches["reinforce"].cv_results_["mean_test_score"]
+    )
+    assert ax.get_xlabel() == "proposal" and ax.get_ylabel() == "mean CV score"
+    figure.canvas.draw()  # renders headless
+
+
+def test_search_rewards_of_any_search_with_one_label():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    grid = GridSearchCV(
+        NeuralClassifier(hidden_layer_sizes=(4,), max_epochs=2, random_state=0),
+        {"lr": [1e-3, 1e-2]},
+        cv=2,
+        scoring={"acc": "accuracy", "nll": "neg_log_loss"},
+        refit=False,
+    ).fit(X, y)
+    figure = plot_search_rewards(grid, metric="acc")
+    assert set(_lines(figure.axes[0])) >= {"GridSearchCV: best so far"}
+    with pytest.raises(ValueError, match=r"metric must be one of \['acc', 'nll'\]"):
+        plot_search_rewards(grid)
+    with pytest.raises(ValueError, match="searches is empty"):
+        plot_search_rewards({})
+    with pytest.raises(NotFittedError):
+        plot_search_rewards(GridSearchCV(NeuralClassifier(), {"lr": [1e-3]}))

@@ -14,14 +14,16 @@ def dask_backend(client):
 
     Searches fit their candidates through ``joblib.Parallel`` (scikit-learn's
     ``GridSearchCV``, ``RandomizedSearchCV``, ``HalvingRandomSearchCV``,
-    skopt's ``BayesSearchCV``, and the folds of :class:`OptunaSearchCV` and
-    :class:`HyperoptSearchCV`), so inside this block their ``n_jobs`` fits
-    run on the cluster's workers. It is ``joblib.parallel_config(
-    backend="dask", client=client)`` plus two checks: the client must be
-    running when the block starts, and if the cluster goes away during the
-    block a ``RuntimeError`` says so. scikit-learn's searches and skneural's
-    set their results only once every fit is back, so a search interrupted
-    this way holds no partial results.
+    skopt's ``BayesSearchCV``, the folds of :class:`OptunaSearchCV` and
+    :class:`HyperoptSearchCV`, and each round of :class:`ArchitectureSearchCV`),
+    so inside this block their ``n_jobs`` fits run on the cluster's workers.
+    It is ``joblib.parallel_config(backend="dask", client=client)`` plus two
+    checks: the client must be running when the block starts, and if the
+    cluster goes away during the block a ``RuntimeError`` says so.
+    scikit-learn's searches and skneural's set their results only once every
+    fit is back, so a search interrupted this way holds no partial results
+    (an :class:`ArchitectureSearchCV` with a ``checkpoint`` resumes from its
+    last finished round when fitted again).
 
     Every skneural fit uses one torch thread by default (``n_threads=1``),
     so a worker with ``threads_per_worker=k`` runs ``k`` fits on ``k`` cores

@@ -33,8 +33,8 @@ def nested_cross_validate(
     search : search estimator
         Any scikit-learn search with ``refit`` enabled (``GridSearchCV``,
         ``RandomizedSearchCV``, ``HalvingRandomSearchCV``, ``BayesSearchCV``,
-        :class:`OptunaSearchCV`, :class:`HyperoptSearchCV`); its own ``cv``
-        is the inner loop.
+        :class:`OptunaSearchCV`, :class:`HyperoptSearchCV`,
+        :class:`ArchitectureSearchCV`); its own ``cv`` is the inner loop.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
     cv : int, cross-validation generator or iterable, default=5

@@ -93,15 +93,39 @@ class CandidateEvaluator:
                 out["test_scores"] = math.nan
                 if self.return_train_score:
                     out["train_scores"] = math.nan
-                skipped = [self._skipped(test) for _, test in splits[1:]]
+                skipped = [self.placeholder(test) for _, test in splits[1:]]
                 candidate = Candidate(params, [out, *skipped], "PRUNED", pruned_at)
                 self.progress.candidate(candidate, time.perf_counter() - started)
                 return candidate
             outs.append(out)
             splits = splits[1:]
+        outs += self._fit_folds([(params, split) for split in splits])
+        candidate = self._scored(params, outs)
+        self.progress.candidate(candidate, time.perf_counter() - started)
+        return candidate
+
+    def batch(self, params_list: list) -> list:
+        """Cross-validate several candidates at once, without pruning.
+
+        Every fold of every candidate goes to one ``joblib.Parallel`` call,
+        so ``n_jobs`` workers stay busy across candidates. Returns one
+        :class:`Candidate` per entry of ``params_list``, in order.
+        """
+        n_splits = len(self.splits)
+        outs = self._fit_folds([(params, split) for params in params_list for split in self.splits])
+        candidates = []
+        for start, params in zip(range(0, len(outs), n_splits), params_list, strict=True):
+            candidate = self._scored(params, outs[start : start + n_splits])
+            elapsed = sum(out["fit_time"] + out["score_time"] for out in candidate.outs)
+            self.progress.candidate(candidate, elapsed)
+            candidates.append(candidate)
+        return candidates
+
+    def _fit_folds(self, jobs: list) -> list:
+        """``_fit_and_score`` results of ``(params, (train, test))`` jobs, in order."""
         # callback tasks are made here, before anything is sent to a worker
-        tasks = [self._fold_task() for _ in splits]
-        outs += Parallel(n_jobs=self.n_jobs)(
+        tasks = [self._fold_task() for _ in jobs]
+        return Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_and_score)(
                 clone(self.estimator),
                 self.X,
@@ -112,12 +136,13 @@ class CandidateEvaluator:
                 **self.score_kwargs,
                 **task,
             )
-            for (train, test), task in zip(splits, tasks, strict=True)
+            for (params, (train, test)), task in zip(jobs, tasks, strict=True)
         )
+
+    @staticmethod
+    def _scored(params: dict, outs: list) -> Candidate:
         failed = any(out["fit_error"] is not None for out in outs)
-        candidate = Candidate(params, outs, "FAIL" if failed else "COMPLETE")
-        self.progress.candidate(candidate, time.perf_counter() - started)
-        return candidate
+        return Candidate(params, outs, "FAIL" if failed else "COMPLETE")
 
     def _fit_pruning_fold(self, params, callback, train, test):
         (prefix,) = neural_steps(self.estimator)
@@ -147,7 +172,8 @@ class CandidateEvaluator:
         task = self.search_task.subcontext(task_name="candidate-split-evaluation")
         return {"caller": self.search, "callback_ctx": task}
 
-    def _skipped(self, test) -> dict:
+    def placeholder(self, test) -> dict:
+        """The ``_fit_and_score`` record of a fold that was not fitted: NaN scores."""
         out = {
             "test_scores": math.nan,
             "n_test_samples": len(test),

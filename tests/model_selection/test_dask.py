@@ -13,7 +13,13 @@ from sklearn.model_selection import GridSearchCV
 
 from skneural import NeuralClassifier
 from skneural.callbacks import Callback
-from skneural.model_selection import OptunaSearchCV, dask_backend
+from skneural.model_selection import (
+    ArchitectureSearchCV,
+    ArchitectureSpace,
+    Decision,
+    OptunaSearchCV,
+    dask_backend,
+)
 from tests.model_selection.conftest import TINY
 
 distributed = pytest.importorskip("distributed")
@@ -80,6 +86,22 @@ def test_optuna_folds_run_in_the_workers_and_the_pruning_fold_locally(client, sm
     assert set(search.cv_results_["split0_test_score"].astype(int)) == {os.getpid()}
     later_folds = np.concatenate([search.cv_results_[f"split{i}_test_score"] for i in (1, 2)])
     assert set(later_folds.astype(int)) <= worker_pids
+
+
+def test_architecture_search_batches_run_in_the_workers(client, small_classification):
+    clf = NeuralClassifier(callbacks=[WhereAmI()], **TINY)
+    space = ArchitectureSpace([Decision("width", (4, 8, 16, 32), param="hidden_layer_sizes[0]")])
+    # random proposals do not depend on the scores, which are process ids here
+    params = dict(strategy="random", n_iter=4, proposals_per_update=2, cv=2, random_state=0)
+    params["refit"] = False
+    search = ArchitectureSearchCV(clf, space, n_jobs=-1, scoring=fit_pid, **params)
+    with dask_backend(client):
+        search.fit(*small_classification)
+    worker_pids = set(client.run(os.getpid).values())
+    assert set(split_values(search, "score").astype(int)) <= worker_pids
+    # the same proposals as in one process
+    local = ArchitectureSearchCV(clf, space, n_jobs=1, **params).fit(*small_classification)
+    assert list(search.cv_results_["params"]) == list(local.cv_results_["params"])
 
 
 def test_a_fit_error_on_a_live_cluster_stays_a_fit_error(client, small_classification):

@@ -100,7 +100,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "callbacks": [list, None],
         "random_state": ["random_state"],
         "device": [str],
-        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all"})],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all", "auto"})],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
@@ -417,7 +417,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
 
         with (
-            torch_threads(self._n_threads()),
+            torch_threads(self.n_threads),
             torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
         ):
             torch.manual_seed(int(torch_seed))
@@ -504,9 +504,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             return joblib.hash((params, *key))
         except Exception:  # parameters that do not pickle (a lambda loss, ...)
             return joblib.hash((repr(params), *key))
-
-    def _n_threads(self):
-        return -1 if self.n_threads == "all" else self.n_threads
 
     def _init_network(self, X_train, n_outputs, device):
         self.device_ = device
@@ -626,7 +623,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
         X = self._standardize(self._prepare_inputs(X, fitting=False)[0], fitting=False)
-        with torch_threads(self._n_threads()):
+        with torch_threads(self.n_threads):
             return forward_in_chunks(self.module_, X, self.device_).cpu()
 
     # --------------------------------------------------------- persistence

@@ -97,12 +97,15 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
     device : str, default="cpu"
         "cpu", "cuda", "cuda:N", "mps" or "auto" (CUDA when available, else
         CPU). Asking for CUDA where it is absent raises a ``ValueError``.
-    n_threads : int or "all", default=1
+    n_threads : int, "all" or "auto", default=1
         Torch intra-op threads during fit and predict. 1 avoids
         oversubscription when fits run in parallel (GridSearchCV with
         ``n_jobs``, bagging, stacking) and keeps results bit-identical
         whatever the parallelism; raise it for large networks on a
-        dedicated machine ("all" uses every available core).
+        dedicated machine ("all" uses every available core). "auto" uses
+        1 thread inside a joblib worker (a parallel search or ensemble)
+        and otherwise torch's own thread count (``OMP_NUM_THREADS``,
+        ``threadpoolctl`` limits and ``torch.set_num_threads`` apply).
     verbose : int, default=0
         Print one line per epoch when positive.
     warm_start : bool, default=False

@@ -99,6 +99,7 @@ from threadpoolctl import threadpool_limits
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.callbacks import Callback, LRScheduler
 from skneural.preprocessing import TabularPreprocessor
+from skneural.training import auto_batch_size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 STUDY_MAX_ROWS = 6_000
@@ -130,6 +131,13 @@ def _size_dependent_batch(dataset, n_train):
 def _rows_dependent_batch(dataset, n_train):
     """About 64 steps per epoch on large data: a power of two in [128, 1024]."""
     return {"batch_size": int(np.clip(2 ** round(np.log2(max(n_train, 2) / 64)), 128, 1024))}
+
+
+def _lr_for_batch(dataset, n_train):
+    """The learning rate scaled with the square root of the auto batch size
+    (1e-3 at 128 rows, 2e-3 at 512, 2.8e-3 at 1024)."""
+    n_fit = int(n_train * (1 - NeuralRegressor().validation_fraction))
+    return {"lr": 1e-3 * float(np.sqrt(auto_batch_size(n_fit) / 128))}
 
 
 def _needs_tabular(dataset):
@@ -168,6 +176,7 @@ CANDIDATES = {
     "tol1e-3": Candidate({"tol": 1e-3}),
     "bs_rows": Candidate(_rows_dependent_batch, description="~64 steps per epoch, 128 to 1024"),
     "bs128": Candidate({"batch_size": 128}),
+    "lr_sqrt_bs": Candidate(_lr_for_batch, description="lr x sqrt(auto batch / 128)"),
     "val0.2": Candidate({"validation_fraction": 0.2}),
     "one_cycle": Candidate(
         {"callbacks": [LRScheduler("one_cycle", step_every="batch")], "early_stopping": False},

@@ -575,9 +575,10 @@ def _leave_one_out(cells, ranks, datasets, names, task_of, baseline) -> str:
 class StoppingRule:
     """When early stopping ends a fit, replayed on a recorded validation curve.
 
-    Patience is ``patience_epochs`` epochs, or, with ``patience_steps``, that
-    many optimisation steps rounded up to whole epochs, at least
-    ``min_patience`` and at most ``patience_epochs``. An epoch improves when
+    Patience is ``patience_epochs`` epochs, or, with ``patience_steps``
+    (``patience_rows``), that many optimisation steps (training rows seen)
+    rounded up to whole epochs, at least ``min_patience`` and at most
+    ``patience_epochs``. An epoch improves when
     its validation loss is below the best so far by more than ``tol``; the
     fit keeps the weights of the last improving epoch (as ``EarlyStopping``
     does) and runs at most ``max_epochs``.
@@ -585,20 +586,25 @@ class StoppingRule:
 
     patience_epochs: int = 20
     patience_steps: int | None = None
+    patience_rows: int | None = None
     min_patience: int = 2
     tol: float = 1e-4
     max_epochs: int = 200
 
-    def patience(self, steps_per_epoch: int) -> int:
-        """Patience in epochs for this many optimisation steps per epoch."""
-        if self.patience_steps is None:
+    def patience(self, steps_per_epoch: int, rows_per_epoch: int) -> int:
+        """Patience in epochs for this many optimisation steps and rows per epoch."""
+        if self.patience_steps is not None:
+            epochs = -(-self.patience_steps // max(steps_per_epoch, 1))
+        elif self.patience_rows is not None:
+            epochs = -(-self.patience_rows // max(rows_per_epoch, 1))
+        else:
             return self.patience_epochs
-        epochs = -(-self.patience_steps // max(steps_per_epoch, 1))
         return int(min(max(epochs, self.min_patience), self.patience_epochs))
 
-    def replay(self, epochs: list[dict]) -> tuple[int, int]:
-        """``(epochs run, index of the epoch whose weights are kept)``."""
-        patience = self.patience(epochs[0]["steps"])
+    def replay(self, epochs: list[dict], rows_per_epoch: int) -> tuple[int, int]:
+        """``(epochs run, index of the epoch whose weights are kept)`` of a fit
+        that trains on ``rows_per_epoch`` rows."""
+        patience = self.patience(epochs[0]["steps"], rows_per_epoch)
         best, kept, wait = float("inf"), 0, 0
         for index, row in enumerate(epochs[: self.max_epochs]):
             if row["valid_loss"] < best - self.tol:
@@ -618,9 +624,20 @@ STOPPING_RULES = {
     "steps640": StoppingRule(patience_steps=640),
     "steps320": StoppingRule(patience_steps=320),
     "steps160": StoppingRule(patience_steps=160),
-    "steps320_min3": StoppingRule(patience_steps=320, min_patience=3),
-    "steps640_min3": StoppingRule(patience_steps=640, min_patience=3),
+    "rows80k": StoppingRule(patience_rows=80_000),
+    "rows160k": StoppingRule(patience_rows=160_000),
+    "rows240k": StoppingRule(patience_rows=240_000),
+    "rows320k": StoppingRule(patience_rows=320_000),
 }
+
+
+def training_rows(dataset: str) -> int:
+    """Rows a default fit trains on in one fold of ``dataset`` (the folds of
+    ``run`` less the validation split)."""
+    n_rows = len(load_dataset(dataset).y)
+    n_folds = default_n_folds(n_rows)
+    n_train = n_rows - -(-n_rows // n_folds)
+    return n_train - int(round(NeuralRegressor().validation_fraction * n_train))
 
 
 def analyze_stopping(fit_rows, epoch_rows, rules=STOPPING_RULES, baseline="epochs20") -> str:
@@ -634,11 +651,12 @@ def analyze_stopping(fit_rows, epoch_rows, rules=STOPPING_RULES, baseline="epoch
     for row in fit_rows:
         overhead[row["dataset"], row["candidate"], row["fold"], row["repeat"]] = row["overhead_s"]
     results = {}  # (dataset, candidate, rule) -> list of (metric, seconds, epochs)
+    rows_of = {name: training_rows(name) for name in dict.fromkeys(k[0] for k in curves)}
     for key, curve in curves.items():
         curve.sort(key=lambda r: r["epoch"])
         metric = "accuracy" if "accuracy" in curve[0] and curve[0]["accuracy"] != "" else "rmse"
         for name, rule in rules.items():
-            stop, kept = rule.replay(curve)
+            stop, kept = rule.replay(curve, rows_of[key[0]])
             seconds = overhead[key] + sum(r["duration"] for r in curve[:stop])
             results.setdefault((key[0], key[1], name), []).append(
                 (metric, float(curve[kept][metric]), seconds, stop)
@@ -694,7 +712,8 @@ def read_raw(paths) -> list[dict]:
                 if "epoch" in row:
                     row["epoch"], row["steps"] = int(row["epoch"]), int(row["steps"])
                 for key in (
-                    *("accuracy", "log_loss", "rmse", "fit_s", "predict_s", "overhead_s"),
+                    *("accuracy", "log_loss", "rmse", "fit_s", "fit_cpu_s", "predict_s"),
+                    "overhead_s",
                     *("valid_loss", "duration", "trace_s"),
                 ):
                     if row.get(key) not in (None, ""):

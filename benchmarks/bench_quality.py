@@ -91,7 +91,12 @@ from torch import nn
 
 import skneural
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.training import auto_batch_size
+from skneural.training import (
+    auto_batch_size,
+    auto_dropout,
+    auto_lr,
+    auto_patience,
+)
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 QUICK_ROWS, QUICK_FOLDS = 400, 2
@@ -165,15 +170,17 @@ def make_skorch(dataset: Dataset, seed: int):
     torch.manual_seed(seed)
     n_folds = default_n_folds(len(dataset.y))
     n_train = int(len(dataset.y) * (n_folds - 1) / n_folds * (1 - defaults.validation_fraction))
-    assert defaults.batch_size == "auto", "update the skorch recipe with skneural's defaults"
+    auto = (defaults.batch_size, defaults.dropout, defaults.lr, defaults.n_iter_no_change)
+    assert auto == ("auto",) * 4, "update the skorch recipe with skneural's defaults"
+    batch_size = auto_batch_size(n_train)
     common = dict(
         module=LazyMLP,
         module__hidden_layer_sizes=tuple(defaults.hidden_layer_sizes),
-        module__dropout=defaults.dropout,
+        module__dropout=auto_dropout(n_train),
         optimizer=torch.optim.AdamW,
         optimizer__weight_decay=defaults.weight_decay,
-        lr=defaults.lr,
-        batch_size=auto_batch_size(n_train),
+        lr=auto_lr(batch_size),
+        batch_size=batch_size,
         max_epochs=defaults.max_epochs,
         iterator_train__shuffle=True,
         train_split=ValidSplit(
@@ -183,7 +190,7 @@ def make_skorch(dataset: Dataset, seed: int):
         ),
         callbacks=[
             EarlyStopping(
-                patience=defaults.n_iter_no_change,
+                patience=auto_patience(n_train),
                 threshold=defaults.tol,
                 threshold_mode="abs",
                 load_best=True,

@@ -348,7 +348,9 @@ def candidate_model(candidate: Candidate, n_train: int, traces: list | None = No
     return Model(make)
 
 
-def run(datasets, names, *, max_rows, repeats, seed, trace=False) -> tuple[list, list]:
+def run(
+    datasets, names, *, max_rows, repeats, seed, trace=False, first_repeat=0
+) -> tuple[list, list]:
     """Every candidate on every fold of every dataset, ``repeats`` network seeds each.
 
     Returns one row per fit and, with ``trace``, one row per epoch of every fit
@@ -368,7 +370,7 @@ def run(datasets, names, *, max_rows, repeats, seed, trace=False) -> tuple[list,
                 model = candidate_model(candidate, len(train), traces)
                 if trace:
                     model = Model(partial(model.make, test=test))
-                for repeat in range(repeats):
+                for repeat in range(first_repeat, first_repeat + repeats):
                     result = fit_and_score(model, dataset, train, test, seed + fold + 1000 * repeat)
                     key = {
                         "dataset": dataset.name,
@@ -750,6 +752,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--max-rows", type=int, default=STUDY_MAX_ROWS, help="subsample larger tables; 0: full"
     )
     parser.add_argument("--repeats", type=int, default=1, help="network seeds per fold")
+    parser.add_argument(
+        "--first-repeat",
+        type=int,
+        default=0,
+        help="index of the first network seed (add seeds to an earlier run's CSV)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--output", type=Path, help="raw CSV (default in benchmarks/results)")
     parser.add_argument("--analyze", nargs="+", type=Path, help="only analyse these raw CSVs")
@@ -797,6 +805,7 @@ def main(argv=None) -> int:
                 repeats=args.repeats,
                 seed=args.seed,
                 trace=args.trace,
+                first_repeat=args.first_repeat,
             )
         write_csv(output, rows)
         print(f"wrote {output}")

@@ -7,6 +7,7 @@ from numbers import Integral, Real
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ..estimators import NeuralClassifier, NeuralRegressor
+from ..training._budget import BASE_LR
 from ..utils._sklearn_compat import Interval, _fit_context, _set_random_states, validate_data
 from ._averaging import X_CHECKS, _AveragingClassifierMixin, _AveragingRegressorMixin
 from ._snapshot_callback import SnapshotCallback
@@ -50,9 +51,10 @@ class _BaseSnapshotEnsemble(BaseEstimator):
         X, y = validate_data(self, X, y, multi_output=self._multi_output, **X_CHECKS)
         y = self._encode_targets(y)
         net = self._member_template()
-        if self.min_lr >= net.lr:
+        lr = BASE_LR if net.lr == "auto" else net.lr  # "auto" is at least BASE_LR
+        if self.min_lr >= lr:
             raise ValueError(
-                f"min_lr={self.min_lr} must be below the estimator's lr={net.lr}: each "
+                f"min_lr={self.min_lr} must be below the estimator's lr={lr}: each "
                 "cycle anneals the learning rate from lr down to min_lr."
             )
         snapshot = SnapshotCallback(cycle_epochs=self.cycle_epochs, min_lr=self.min_lr)

@@ -27,9 +27,13 @@ from ..training import (
     TensorData,
     Trainer,
     auto_batch_size,
+    auto_dropout,
+    auto_lr,
+    auto_patience,
     build_optimizer,
     forward_in_chunks,
 )
+from ..training._budget import REFERENCE_BATCH
 from ..training._device import loadable_device, resolve_device
 from ..training._interrupt import interrupt_should_propagate
 from ..training._regularization import make_weight_penalty
@@ -80,12 +84,12 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "module_params": [dict, None],
         "hidden_layer_sizes": ["array-like"],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "batch_norm": ["boolean"],
         "loss_params": [dict, None],
         "optimizer": [StrOptions(set(OPTIMIZERS)), callable],
         "optimizer_params": [dict, None],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
@@ -94,7 +98,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "weight_averaging": [Interval(Real, 0, None, closed="neither"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
@@ -113,13 +117,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         module_params=None,
         hidden_layer_sizes=(128, 128),
         activation="relu",
-        dropout=0.1,
+        dropout="auto",
         batch_norm=False,
         loss,
         loss_params=None,
         optimizer="adamw",
         optimizer_params=None,
-        lr=1e-3,
+        lr="auto",
         weight_decay=0.1,
         alpha=0.0,
         l1_ratio=0.0,
@@ -128,7 +132,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         shuffle=True,
         early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=20,
+        n_iter_no_change="auto",
         tol=1e-4,
         weight_averaging=1.0,
         callbacks=None,
@@ -428,8 +432,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 self.module_.to(device)
                 self._optimizer = None
                 self.device_ = device
+            batch_size = (
+                auto_batch_size(len(train_index)) if self.batch_size == "auto" else self.batch_size
+            )
             if getattr(self, "_optimizer", None) is None:
-                self._optimizer = self._make_optimizer()
+                self._optimizer = self._make_optimizer(batch_size)
             train = self._tensor_data(X, y_tensor, weights, train_index, device)
             valid = (
                 self._tensor_data(X, y_tensor, weights, valid_index, device)
@@ -439,6 +446,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             generator = torch.Generator().manual_seed(int(torch_seed))
             epochs_done = self.n_iter_ if continuing else 0
             callbacks = self._fit_callbacks(
+                n_train=len(train_index),
                 has_validation=valid is not None,
                 incremental=incremental,
                 sklearn_task=sklearn_task,
@@ -448,9 +456,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 loss_spec,
                 self._optimizer,
                 device=device,
-                batch_size=(
-                    auto_batch_size(len(train)) if self.batch_size == "auto" else self.batch_size
-                ),
+                batch_size=batch_size,
                 shuffle=self.shuffle,
                 generator=generator,
                 callbacks=callbacks,
@@ -514,7 +520,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             architecture_params={
                 "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "activation": self.activation,
-                "dropout": self.dropout,
+                "dropout": auto_dropout(len(X_train)) if self.dropout == "auto" else self.dropout,
                 "batch_norm": self.batch_norm,
                 "categorical_cardinalities": self._categorical_cardinalities() or None,
             },
@@ -533,11 +539,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             return code_columns(self.preprocessor_, self._n_network_inputs)
         return {}
 
-    def _make_optimizer(self):
+    def _make_optimizer(self, batch_size=REFERENCE_BATCH):
+        """The optimizer; ``lr="auto"`` follows ``batch_size`` (a restored
+        optimizer state brings its own learning rate)."""
         return build_optimizer(
             self.optimizer,
             self.module_.parameters(),
-            lr=self.lr,
+            lr=auto_lr(batch_size) if self.lr == "auto" else self.lr,
             weight_decay=self.weight_decay,
             optimizer_params=self.optimizer_params or {},
         )
@@ -551,7 +559,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             None if weights is None else torch.from_numpy(weights[index]).to(device),
         )
 
-    def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
+    def _fit_callbacks(self, *, n_train, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
             callbacks.append(SklearnEpochTasks(sklearn_task, self))
@@ -561,7 +569,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             callbacks.append(
                 EarlyStopping(
                     monitor="valid_loss" if has_validation else "train_loss",
-                    patience=self.n_iter_no_change,
+                    patience=(
+                        auto_patience(n_train)
+                        if self.n_iter_no_change == "auto"
+                        else self.n_iter_no_change
+                    ),
                     min_delta=self.tol,
                 )
             )

@@ -1,5 +1,6 @@
 """The training engine: tensors, the epoch loop, losses, optimizers, devices."""
 
+from ._budget import auto_dropout, auto_lr, auto_patience
 from ._history import History
 from ._inference import forward_in_chunks
 from ._losses import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, LossSpec, reduce_batch_loss
@@ -15,6 +16,9 @@ __all__ = [
     "TensorData",
     "Trainer",
     "auto_batch_size",
+    "auto_dropout",
+    "auto_lr",
+    "auto_patience",
     "batch_bounds",
     "build_optimizer",
     "forward_in_chunks",

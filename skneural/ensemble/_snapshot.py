@@ -7,6 +7,7 @@ from numbers import Integral, Real
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ..estimators import NeuralClassifier, NeuralRegressor
+from ..training._budget import BASE_LR
 from ..utils._sklearn_compat import Interval, _fit_context, _set_random_states
 from ._averaging import _AveragingClassifierMixin, _AveragingRegressorMixin
 from ._snapshot_callback import SnapshotCallback
@@ -53,9 +54,10 @@ class _BaseSnapshotEnsemble(BaseEstimator):
         X, y = self._validate_fit_data(X, y)
         y = self._encode_targets(y)
         net = self._member_template()
-        if self.min_lr >= net.lr:
+        lr = BASE_LR if net.lr == "auto" else net.lr  # "auto" is at least BASE_LR
+        if self.min_lr >= lr:
             raise ValueError(
-                f"min_lr={self.min_lr} must be below the estimator's lr={net.lr}: each "
+                f"min_lr={self.min_lr} must be below the estimator's lr={lr}: each "
                 "cycle anneals the learning rate from lr down to min_lr."
             )
         snapshot = SnapshotCallback(cycle_epochs=self.cycle_epochs, min_lr=self.min_lr)

@@ -25,6 +25,7 @@ from ..data._split import validation_split
 from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, build_module
 from ..nn._mlp import ACTIVATIONS
+from ..training._budget import REFERENCE_BATCH, auto_dropout, auto_lr, auto_patience
 from ..training._device import loadable_device, resolve_device
 from ..training._inference import check_output_shape, forward_in_chunks
 from ..training._interrupt import interrupt_should_propagate
@@ -74,12 +75,12 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "module_params": [dict, None],
         "hidden_layer_sizes": ["array-like"],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "batch_norm": ["boolean"],
         "loss_params": [dict, None],
         "optimizer": [StrOptions(set(OPTIMIZERS)), callable],
         "optimizer_params": [dict, None],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
@@ -88,13 +89,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "weight_averaging": [Interval(Real, 0, None, closed="neither"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
         "random_state": ["random_state"],
         "device": [str],
-        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all"})],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all", "auto"})],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
@@ -107,13 +108,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         module_params=None,
         hidden_layer_sizes=(128, 128),
         activation="relu",
-        dropout=0.1,
+        dropout="auto",
         batch_norm=False,
         loss,
         loss_params=None,
         optimizer="adamw",
         optimizer_params=None,
-        lr=1e-3,
+        lr="auto",
         weight_decay=0.1,
         alpha=0.0,
         l1_ratio=0.0,
@@ -122,7 +123,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         shuffle=True,
         early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=20,
+        n_iter_no_change="auto",
         tol=1e-4,
         weight_averaging=1.0,
         callbacks=None,
@@ -413,7 +414,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
 
         with (
-            torch_threads(self._n_threads()),
+            torch_threads(self.n_threads),
             torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
         ):
             torch.manual_seed(int(torch_seed))
@@ -424,8 +425,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 self.module_.to(device)
                 self._optimizer = None
                 self.device_ = device
+            batch_size = (
+                auto_batch_size(len(train_index)) if self.batch_size == "auto" else self.batch_size
+            )
             if getattr(self, "_optimizer", None) is None:
-                self._optimizer = self._make_optimizer()
+                self._optimizer = self._make_optimizer(batch_size)
             # One network input on the device, shared by the training and
             # validation rows (never copied into subsets).
             X_device = torch.from_numpy(X).to(device)
@@ -438,6 +442,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             generator = torch.Generator().manual_seed(int(torch_seed))
             epochs_done = self.n_iter_ if continuing else 0
             callbacks = self._fit_callbacks(
+                n_train=len(train_index),
                 has_validation=valid is not None,
                 incremental=incremental,
                 sklearn_task=sklearn_task,
@@ -447,9 +452,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 loss_spec,
                 self._optimizer,
                 device=device,
-                batch_size=(
-                    auto_batch_size(len(train)) if self.batch_size == "auto" else self.batch_size
-                ),
+                batch_size=batch_size,
                 shuffle=self.shuffle,
                 generator=generator,
                 callbacks=callbacks,
@@ -512,9 +515,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             "epochs_done": int(epochs_done),
         }
 
-    def _n_threads(self):
-        return -1 if self.n_threads == "all" else self.n_threads
-
     def _init_network(self, X, train_index, n_outputs, device):
         """Build the network for the network input ``X`` and check the width
         of its outputs on two training rows (the rows a module's
@@ -527,7 +527,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             architecture_params={
                 "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "activation": self.activation,
-                "dropout": self.dropout,
+                "dropout": (
+                    auto_dropout(len(train_index)) if self.dropout == "auto" else self.dropout
+                ),
                 "batch_norm": self.batch_norm,
             },
             module_params=self.module_params or {},
@@ -536,11 +538,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
 
-    def _make_optimizer(self):
+    def _make_optimizer(self, batch_size=REFERENCE_BATCH):
+        """The optimizer; ``lr="auto"`` follows ``batch_size`` (a restored
+        optimizer state brings its own learning rate)."""
         return build_optimizer(
             self.optimizer,
             self.module_.parameters(),
-            lr=self.lr,
+            lr=auto_lr(batch_size) if self.lr == "auto" else self.lr,
             weight_decay=self.weight_decay,
             optimizer_params=self.optimizer_params or {},
         )
@@ -557,7 +561,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             rows=None if len(index) == X.shape[0] else index_tensor.to(device),
         )
 
-    def _fit_callbacks(self, *, has_validation, incremental, sklearn_task=None):
+    def _fit_callbacks(self, *, n_train, has_validation, incremental, sklearn_task=None):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
             callbacks.append(SklearnEpochTasks(sklearn_task))
@@ -567,7 +571,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             callbacks.append(
                 EarlyStopping(
                     monitor="valid_loss" if has_validation else "train_loss",
-                    patience=self.n_iter_no_change,
+                    patience=(
+                        auto_patience(n_train)
+                        if self.n_iter_no_change == "auto"
+                        else self.n_iter_no_change
+                    ),
                     min_delta=self.tol,
                 )
             )
@@ -612,7 +620,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         """Validated raw network outputs for ``X`` as a CPU tensor."""
         check_is_fitted(self, "module_")
         X = self._validate_inputs(X, reset=False)[0]
-        with torch_threads(self._n_threads()):
+        with torch_threads(self.n_threads):
             # Block by block, so predict holds one block of the network input.
             outputs = [
                 forward_in_chunks(self.module_, block, self.device_).cpu()

@@ -41,9 +41,13 @@ module : str or type of torch.nn.Module, default="mlp"
     activation : {"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
 "logistic", "identity"}, default="relu"
         Non-linearity of the hidden layers.
-    dropout : float in [0, 1), default=0.1
-        Dropout probability after each hidden activation (0.1 measured
-        better than none on most tables of ``benchmarks/tune_defaults.py``).
+    dropout : float in [0, 1) or "auto", default="auto"
+        Dropout probability after each hidden activation. ``"auto"``: 0.1
+        (measured better than none on most small tables of
+        ``benchmarks/tune_defaults.py``), and 0 on large tables (where
+        ``batch_size="auto"`` exceeds 128, ~11,600 training rows), where it
+        cost about half of each epoch's time and ``lr="auto"`` makes up for
+        it (``skneural.training.auto_dropout``).
     batch_norm : bool, default=False
         Batch normalisation in each hidden block."""
 
@@ -54,8 +58,11 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
     optimizer_params : dict, default=None
         Extra optimizer arguments (e.g. ``{"momentum": 0.9}``); entries are
         settable as ``optimizer_params__<name>``.
-    lr : float, default=1e-3
-        Learning rate.
+    lr : float or "auto", default="auto"
+        Learning rate. ``"auto"``: 1e-3, times ``sqrt(batch_size / 128)``
+        for larger batches (2e-3 at 512 rows;
+        ``skneural.training.auto_lr``), so that large tables, which get
+        larger automatic batches, learn as fast per epoch.
     weight_decay : float, default=0.1
         Weight decay passed to the optimizer (decoupled for "adamw").
     alpha : float, default=0.0
@@ -81,8 +88,13 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         loss and metric are in ``history_``; early stopping monitors it).
         0 trains on every row. When the data are too small to leave a row on
         each side, nothing is held out.
-    n_iter_no_change : int, default=20
-        Patience of early stopping, in epochs.
+    n_iter_no_change : int or "auto", default="auto"
+        Patience of early stopping, in epochs. ``"auto"``: 20 epochs, or the
+        epochs that see 1,300,000 training rows when that is fewer, at least
+        2 (``skneural.training.auto_patience``): unchanged up to 65,000
+        training rows, 2 epochs from 650,000 on, where 20 epochs would be
+        tens of thousands of steps after the loss has settled. The patience
+        used is ``callbacks_[-1].patience``.
     tol : float, default=1e-4
         Minimum improvement of the monitored loss that resets the patience.
     weight_averaging : float or None, default=1.0
@@ -101,12 +113,15 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
     device : str, default="cpu"
         "cpu", "cuda", "cuda:N", "mps" or "auto" (CUDA when available, else
         CPU). Asking for CUDA where it is absent raises a ``ValueError``.
-    n_threads : int or "all", default=1
+    n_threads : int, "all" or "auto", default=1
         Torch intra-op threads during fit and predict. 1 avoids
         oversubscription when fits run in parallel (GridSearchCV with
         ``n_jobs``, bagging, stacking) and keeps results bit-identical
         whatever the parallelism; raise it for large networks on a
-        dedicated machine ("all" uses every available core).
+        dedicated machine ("all" uses every available core). "auto" uses
+        1 thread inside a joblib worker (a parallel search or ensemble)
+        and otherwise torch's own thread count (``OMP_NUM_THREADS``,
+        ``threadpoolctl`` limits and ``torch.set_num_threads`` apply).
     verbose : int, default=0
         Print one line per epoch when positive.
     warm_start : bool, default=False

@@ -354,7 +354,9 @@ class Trainer:
         return float(torch.stack(batch_losses) @ rows) / sum(batch_rows)
 
     def _evaluate(self, data: TensorData) -> dict:
-        outputs = forward_in_chunks(self.module, data.X, self.device, rows=data.rows)
+        outputs = forward_in_chunks(
+            self.module, data.X, self.device, rows=data.rows, row_invariant=False
+        )
         mean_weight = None if data.weight is None else float(data.weight.mean())
         with torch.inference_mode():
             loss = self.loss.batch_loss(outputs, data.y, data.weight, mean_weight)

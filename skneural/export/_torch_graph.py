@@ -10,6 +10,7 @@ skl2onnx container that builds the whole pipeline, under fresh names.
 import copy
 import io
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -51,7 +52,9 @@ def export_network(module: torch.nn.Module, input_shape, *, opset: int, owner: s
     dummy = torch.zeros((_TRACE_ROWS, *input_shape), dtype=torch.float32)
     buffer = io.BytesIO()
     try:
-        with torch.no_grad(), warnings.catch_warnings():
+        # Traced with autograd on: in eval mode under no_grad, MultiheadAttention
+        # takes a fused fast path that has no ONNX equivalent.
+        with _mha_fastpath_disabled(), warnings.catch_warnings():
             # The exporter warns about tracing details it handles itself.
             warnings.simplefilter("ignore")
             torch.onnx.export(
@@ -74,6 +77,17 @@ def export_network(module: torch.nn.Module, input_shape, *, opset: int, owner: s
             "standard torch operations."
         ) from exc
     return onnx.load_from_string(buffer.getvalue())
+
+
+@contextmanager
+def _mha_fastpath_disabled():
+    """Turn off the fused attention kernel of ``nn.MultiheadAttention`` (no ONNX op)."""
+    previous = torch.backends.mha.get_fastpath_enabled()
+    torch.backends.mha.set_fastpath_enabled(False)
+    try:
+        yield
+    finally:
+        torch.backends.mha.set_fastpath_enabled(previous)
 
 
 def inline_graph(model, scope, container, input_name: str, prefix: str) -> str:

@@ -192,6 +192,7 @@ def _check_sample(estimator, X) -> None:
                 )
         if len(X) == 0:
             raise ValueError("X_sample has no rows; pass a few rows like the serving inputs.")
+        _check_encoded_column_kinds(estimator, X)
         return
     shape = np.shape(X)
     if len(shape) != 2 or shape[0] == 0:
@@ -206,6 +207,44 @@ def _check_sample(estimator, X) -> None:
         raise ValueError(
             f"X_sample has {shape[1]} features, but the model was fitted on {n_features}."
         )
+
+
+def _check_encoded_column_kinds(estimator, X) -> None:
+    """Reject a column of ``X`` whose kind (numbers or text) differs from the
+    categories its encoder learned: the graph's input type comes from
+    ``X_sample``, so the graph would expect the wrong type."""
+    for columns, encoder in _encoders_by_column(estimator):
+        for column, categories in zip(columns, encoder.categories_, strict=False):
+            if column not in X.columns:
+                continue
+            learned_text = np.asarray(categories).dtype.kind in "OUS"
+            if learned_text == _is_numeric(X[column].dtype):
+                raise ValueError(
+                    f"X_sample's column {column!r} holds {X[column].dtype} values, but the "
+                    f"fitted {type(encoder).__name__} learned "
+                    f"{'text' if learned_text else 'numeric'} categories for it: pass the "
+                    "column with the dtype it had in fit."
+                )
+
+
+def _encoders_by_column(estimator):
+    """``(column names, encoder)`` for each fitted category encoder (an object
+    with ``categories_``) a ColumnTransformer applies to named columns."""
+    from sklearn.compose import ColumnTransformer
+
+    steps = estimator.steps if isinstance(estimator, Pipeline) else [("", estimator)]
+    for _, step in steps:
+        if not isinstance(step, ColumnTransformer):
+            continue
+        for _, transformer, columns in step.transformers_:
+            inner = transformer.steps if isinstance(transformer, Pipeline) else [("", transformer)]
+            names = [columns] if isinstance(columns, str) else np.atleast_1d(columns).tolist()
+            if not all(isinstance(name, str) for name in names):
+                continue
+            for _, part in inner:
+                if hasattr(part, "categories_"):
+                    yield names, part
+                    break
 
 
 def _check_convertible(estimator) -> None:

@@ -134,9 +134,7 @@ def main(argv=None):
     same_labels = float(np.mean(labels == model.predict(X)))
     max_gap = float(np.abs(probabilities - model.predict_proba(X)).max())
     for result in results:
-        result.update(
-            {"same_labels": f"{same_labels:.6f}", "max_proba_gap": f"{max_gap:.3g}"}
-        )
+        result.update({"same_labels": f"{same_labels:.6f}", "max_proba_gap": f"{max_gap:.3g}"})
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", newline="") as handle:
@@ -145,8 +143,10 @@ def main(argv=None):
         writer.writerows(results)
 
     print(f"export (to_onnx with verification): {export_s:.2f} s")
-    print(f"parity on {len(X)} rows: labels identical {same_labels:.2%}, "
-          f"largest probability gap {max_gap:.2g}")
+    print(
+        f"parity on {len(X)} rows: labels identical {same_labels:.2%}, "
+        f"largest probability gap {max_gap:.2g}"
+    )
     print(f"{'case':<11} {'rows':>7} {'skneural':>12} {'onnxruntime':>12} {'ratio':>7}")
     for r in results:
         print(

@@ -88,14 +88,18 @@ def main():
         path = Path(directory) / "churn.onnx"
         started = time.perf_counter()
         to_onnx(model, X_train.head(200), path=path)  # verified before it is written
-        print(f"exported and verified in {time.perf_counter() - started:.1f} s: "
-              f"{path.stat().st_size / 1024:.0f} kB")
+        print(
+            f"exported and verified in {time.perf_counter() - started:.1f} s: "
+            f"{path.stat().st_size / 1024:.0f} kB"
+        )
 
         labels, probabilities = serve(path, X_test)
         same = np.mean(labels == model.predict(X_test))
         gap = np.abs(probabilities - model.predict_proba(X_test)).max()
-        print(f"onnxruntime vs skneural on {len(X_test)} new rows: labels identical "
-              f"{same:.2%}, largest probability difference {gap:.1e}")
+        print(
+            f"onnxruntime vs skneural on {len(X_test)} new rows: labels identical "
+            f"{same:.2%}, largest probability difference {gap:.1e}"
+        )
         print(f"test accuracy (onnxruntime): {np.mean(labels == y_test):.4f}")
         assert same == 1.0 and gap <= 1e-5
 

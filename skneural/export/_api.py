@@ -138,9 +138,7 @@ def onnx_inputs(X) -> dict:
     """
     if not isinstance(X, pd.DataFrame):
         return {"X": np.asarray(X, dtype=np.float32)}
-    return {
-        str(column): _column_values(X[column]).reshape(-1, 1) for column in X.columns
-    }
+    return {str(column): _column_values(X[column]).reshape(-1, 1) for column in X.columns}
 
 
 def _column_values(column: pd.Series) -> np.ndarray:
@@ -306,7 +304,9 @@ def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:
     session = onnxruntime.InferenceSession(
         model.SerializeToString(), providers=["CPUExecutionProvider"]
     )
-    first_row = X_sample.iloc[:1] if isinstance(X_sample, pd.DataFrame) else np.asarray(X_sample)[:1]
+    first_row = (
+        X_sample.iloc[:1] if isinstance(X_sample, pd.DataFrame) else np.asarray(X_sample)[:1]
+    )
     for X in (X_sample, first_row):
         outputs = session.run(None, onnx_inputs(X))
         if is_classifier(estimator):

@@ -100,7 +100,9 @@ def _classifier_shapes(operator):
         label_type = Int64TensorType([n_rows, n_classes])
     else:
         _, label_kind = _label_tensor(model.classes_, type(model).__name__)
-        label_type = (Int64TensorType if label_kind == TensorProto.INT64 else StringTensorType)([n_rows])
+        label_type = (Int64TensorType if label_kind == TensorProto.INT64 else StringTensorType)(
+            [n_rows]
+        )
     operator.outputs[0].type = label_type
     operator.outputs[1].type = FloatTensorType([n_rows, n_classes])
 
@@ -209,8 +211,12 @@ def _predictions(graph: _Graph, regressor, features: str) -> str:
     outputs = _network_outputs(graph, regressor, features)
     if regressor._link.name == "exp":
         outputs = graph.node("Exp", [outputs])
-    scaled = graph.node("Mul", [outputs, graph.constant(regressor.y_scale_.astype(np.float32), "y_scale")])
-    return graph.node("Add", [scaled, graph.constant(regressor.y_mean_.astype(np.float32), "y_mean")])
+    scaled = graph.node(
+        "Mul", [outputs, graph.constant(regressor.y_scale_.astype(np.float32), "y_scale")]
+    )
+    return graph.node(
+        "Add", [scaled, graph.constant(regressor.y_mean_.astype(np.float32), "y_mean")]
+    )
 
 
 def _write_labels(graph: _Graph, classes, multilabel: bool, probabilities: str, output: str):
@@ -233,7 +239,9 @@ def _convert_classifier(scope, operator, container):
     features = _float_input(graph, operator.inputs)
     probabilities = _probabilities(graph, model, features)
     graph.node("Identity", [probabilities], operator.outputs[1].full_name)
-    _write_labels(graph, model.classes_, model._multilabel, probabilities, operator.outputs[0].full_name)
+    _write_labels(
+        graph, model.classes_, model._multilabel, probabilities, operator.outputs[0].full_name
+    )
 
 
 def _convert_regressor(scope, operator, container):
@@ -271,7 +279,9 @@ def _convert_ensemble_classifier(scope, operator, container):
     n_classes = len(ensemble.classes_)
     total = None
     for index, member in enumerate(ensemble.estimators_):
-        member_proba = _probabilities(graph, member, _member_features(graph, ensemble, index, features))
+        member_proba = _probabilities(
+            graph, member, _member_features(graph, ensemble, index, features)
+        )
         # A member's classes are codes of the ensemble's classes: spread its
         # columns over all classes (zero for a class it never saw).
         spread = np.zeros((len(member.classes_), n_classes), dtype=np.float32)

@@ -147,6 +147,8 @@ def inline_graph(model, scope, container, input_name: str, prefix: str) -> str:
 
 def _opset_of(model, domain: str) -> int:
     for entry in model.opset_import:
-        if entry.domain == domain or (entry.domain in ("", "ai.onnx") and domain in ("", "ai.onnx")):
+        if entry.domain == domain or (
+            entry.domain in ("", "ai.onnx") and domain in ("", "ai.onnx")
+        ):
             return entry.version
     raise ValueError(f"The exported network uses the undeclared ONNX domain {domain!r}.")

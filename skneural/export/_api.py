@@ -250,37 +250,43 @@ def _check_convertible(estimator) -> None:
     converter for, with the way to register one."""
     from skl2onnx._supported_operators import sklearn_operator_name_map
 
-    for name, step in _steps(estimator, "estimator"):
+    for path, step in _steps(estimator, ""):
         if type(step) not in sklearn_operator_name_map:
             raise NotImplementedError(
-                f"The step {name!r} ({type(step).__name__}) has no ONNX converter. Replace "
-                "it by a step skl2onnx converts, or register one: skl2onnx."
-                f"update_registered_converter({type(step).__name__}, alias, "
+                f"The step {path or 'estimator'!r} ({type(step).__name__}) has no ONNX "
+                "converter. Replace it by a step skl2onnx converts, or register one: "
+                f"skl2onnx.update_registered_converter({type(step).__name__}, alias, "
                 "shape_calculator, converter) (see skl2onnx's documentation on custom "
                 "converters)."
             )
 
 
-def _steps(estimator, name):
-    """``(name, estimator)`` of every step skl2onnx converts on its own,
-    looking inside pipelines, column transformers and feature unions."""
+def _steps(estimator, path: str):
+    """``(path, estimator)`` of every step skl2onnx converts on its own, looking
+    inside pipelines, column transformers, feature unions and a network's
+    ``preprocessing`` transformer; paths as in ``set_params``
+    (``"columntransformer__onehotencoder"``)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import FeatureUnion
 
+    def inner(name):
+        return f"{path}__{name}" if path else name
+
     if isinstance(estimator, Pipeline):
-        for step_name, step in estimator.steps:
-            if step not in (None, "passthrough"):
-                yield from _steps(step, step_name)
+        parts = estimator.steps
     elif isinstance(estimator, ColumnTransformer):
-        for step_name, step, _ in estimator.transformers_:
-            if step not in ("drop", "passthrough"):
-                yield from _steps(step, step_name)
+        parts = [(name, step) for name, step, _ in estimator.transformers_]
     elif isinstance(estimator, FeatureUnion):
-        for step_name, step in estimator.transformer_list:
-            if step not in ("drop", "passthrough"):
-                yield from _steps(step, step_name)
+        parts = estimator.transformer_list
     else:
-        yield name, estimator
+        yield path, estimator
+        layer = getattr(estimator, "input_layer_", None)
+        if getattr(layer, "kind", None) == "transformer":
+            yield from _steps(layer.preprocessor_, inner("preprocessing"))
+        return
+    for name, step in parts:
+        if step not in (None, "drop", "passthrough"):
+            yield from _steps(step, inner(name))
 
 
 def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:

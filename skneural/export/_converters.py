@@ -9,7 +9,7 @@ the deep ensembles, so that a pipeline ending in one of them converts with
 
 The graph computes exactly what ``predict`` and ``predict_proba`` compute, in
 float32: the input layer's standardisation (integer-code columns left as
-they are), the network, the temperature, the link (softmax, sigmoid,
+they are) or ``preprocessing`` transformer, the network, the temperature, the link (softmax, sigmoid,
 exponential or identity), the target scaling of regressors and the label
 decoding. Outputs follow skl2onnx's conventions: ``label`` and
 ``probabilities`` for classifiers (a 0/1 int64 matrix of labels for
@@ -34,19 +34,20 @@ def check_exportable(estimator) -> None:
     Raises
     ------
     NotImplementedError
-        For an input preprocessing other than the built-in standardisation
-        (a ``TabularPreprocessor`` or a user transformer) or a link the
-        graph does not compute; the message says what to do instead.
+        For the built-in ``TabularPreprocessor`` (``preprocessing="auto"`` on
+        a mixed DataFrame) or a link the graph does not compute; the message
+        says what to do instead. The standardisation and a scikit-learn
+        transformer given as ``preprocessing`` (converted by skl2onnx) export.
     """
     check_is_fitted(estimator, "module_")
     name = type(estimator).__name__
     layer = estimator.input_layer_
-    if layer.kind != "numeric":
+    if layer.kind not in ("numeric", "transformer"):
         what = (
             "the built-in TabularPreprocessor (preprocessing='auto' on a DataFrame with "
             "text, category, boolean or datetime columns or missing values)"
             if layer.kind == "tabular"
-            else f"the preprocessing transformer {type(layer.preprocessor_).__name__}"
+            else f"its {layer.kind!r} input layer"
         )
         raise NotImplementedError(
             f"This {name} prepares its input with {what}, which cannot be exported to "
@@ -168,31 +169,43 @@ def _float_input(graph: _Graph, inputs) -> str:
     return columns[0] if len(columns) == 1 else graph.node("Concat", columns, axis=1)
 
 
-def _network_outputs(graph: _Graph, estimator, features: str) -> str:
-    """The raw network outputs of ``estimator`` for the float matrix ``features``:
-    the input layer's standardisation, then the inlined network."""
+def _network_input(graph: _Graph, estimator, inputs) -> str:
+    """The network's input tensor from the operator's ``inputs`` (variables),
+    as ``predict`` prepares it: standardised, or already the output of the
+    ``preprocessing`` transformer (which :func:`_parse_network` put before)."""
     check_exportable(estimator)
     layer = estimator.input_layer_
+    features = _float_input(graph, inputs)
+    return features if layer.kind == "transformer" else _standardized(graph, layer, features)
+
+
+def _standardized(graph: _Graph, layer, features: str) -> str:
+    """The numeric input layer's standardisation of the float matrix ``features``."""
     scaler = layer.preprocessor_
-    if scaler is not None:
-        mean = np.asarray(scaler.mean_, dtype=np.float64).copy()
-        scale = np.asarray(scaler.scale_, dtype=np.float64).copy()
-        codes = list(layer.code_columns_)
-        mean[codes], scale[codes] = 0.0, 1.0  # integer codes reach the embeddings unscaled
-        centred = graph.node("Sub", [features, graph.constant(mean.astype(np.float32), "mean")])
-        features = graph.node("Div", [centred, graph.constant(scale.astype(np.float32), "scale")])
+    if scaler is None:
+        return features
+    mean = np.asarray(scaler.mean_, dtype=np.float64).copy()
+    scale = np.asarray(scaler.scale_, dtype=np.float64).copy()
+    codes = list(layer.code_columns_)
+    mean[codes], scale[codes] = 0.0, 1.0  # integer codes reach the embeddings unscaled
+    centred = graph.node("Sub", [features, graph.constant(mean.astype(np.float32), "mean")])
+    return graph.node("Div", [centred, graph.constant(scale.astype(np.float32), "scale")])
+
+
+def _network_outputs(graph: _Graph, estimator, network_input: str) -> str:
+    """The raw outputs of ``estimator``'s network (inlined) for its input tensor."""
     network = export_network(
         estimator.module_,
-        tuple(layer.input_shape_),
+        tuple(estimator.input_layer_.input_shape_),
         opset=graph.container.target_opset,
         owner=type(estimator).__name__,
     )
-    return inline_graph(network, graph.scope, graph.container, features, graph.prefix)
+    return inline_graph(network, graph.scope, graph.container, network_input, graph.prefix)
 
 
-def _probabilities(graph: _Graph, classifier, features: str) -> str:
-    """``predict_proba`` of a fitted :class:`NeuralClassifier`."""
-    logits = _network_outputs(graph, classifier, features)
+def _probabilities(graph: _Graph, classifier, network_input: str) -> str:
+    """``predict_proba`` of a fitted :class:`NeuralClassifier` given its network input."""
+    logits = _network_outputs(graph, classifier, network_input)
     if classifier.temperature_ != 1.0:
         temperature = graph.constant(np.float32(classifier.temperature_), "temperature")
         logits = graph.node("Div", [logits, temperature])
@@ -206,9 +219,10 @@ def _probabilities(graph: _Graph, classifier, features: str) -> str:
     return graph.node("Concat", [negative, probabilities], axis=1)
 
 
-def _predictions(graph: _Graph, regressor, features: str) -> str:
-    """``predict`` of a fitted :class:`NeuralRegressor`, shape ``(n, n_outputs)``."""
-    outputs = _network_outputs(graph, regressor, features)
+def _predictions(graph: _Graph, regressor, network_input: str) -> str:
+    """``predict`` of a fitted :class:`NeuralRegressor` given its network input,
+    shape ``(n, n_outputs)``."""
+    outputs = _network_outputs(graph, regressor, network_input)
     if regressor._link.name == "exp":
         outputs = graph.node("Exp", [outputs])
     scaled = graph.node(
@@ -232,12 +246,32 @@ def _write_labels(graph: _Graph, classes, multilabel: bool, probabilities: str, 
     graph.node("Gather", [graph.constant(labels, "classes"), codes], output, axis=0)
 
 
+# ------------------------------------------------------------------ parser
+def _parse_network(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's parser for a network: its ``preprocessing`` transformer, if
+    any, becomes operators of its own (a ColumnTransformer or Pipeline is
+    expanded at parsing, as in a Pipeline), then the network's operator reads
+    their outputs. Uses skl2onnx's own parsers for the rest (the way its
+    documentation extends parsing)."""
+    from skl2onnx._parse import (
+        _parse_sklearn,
+        _parse_sklearn_classifier,
+        _parse_sklearn_simple_model,
+    )
+
+    layer = getattr(model, "input_layer_", None)
+    if getattr(layer, "kind", None) == "transformer":
+        inputs = _parse_sklearn(scope, layer.preprocessor_, inputs, custom_parsers=custom_parsers)
+    if isinstance(model, NeuralClassifier):
+        return _parse_sklearn_classifier(scope, model, inputs, custom_parsers=custom_parsers)
+    return _parse_sklearn_simple_model(scope, model, inputs, custom_parsers=custom_parsers)
+
+
 # --------------------------------------------------------------- converters
 def _convert_classifier(scope, operator, container):
     model = operator.raw_operator
     graph = _Graph(scope, container, "neural_classifier")
-    features = _float_input(graph, operator.inputs)
-    probabilities = _probabilities(graph, model, features)
+    probabilities = _probabilities(graph, model, _network_input(graph, model, operator.inputs))
     graph.node("Identity", [probabilities], operator.outputs[1].full_name)
     _write_labels(
         graph, model.classes_, model._multilabel, probabilities, operator.outputs[0].full_name
@@ -245,18 +279,21 @@ def _convert_classifier(scope, operator, container):
 
 
 def _convert_regressor(scope, operator, container):
+    model = operator.raw_operator
     graph = _Graph(scope, container, "neural_regressor")
-    features = _float_input(graph, operator.inputs)
-    predictions = _predictions(graph, operator.raw_operator, features)
+    predictions = _predictions(graph, model, _network_input(graph, model, operator.inputs))
     graph.node("Identity", [predictions], operator.outputs[0].full_name)
 
 
-def _member_features(graph: _Graph, ensemble, index: int, features: str) -> str:
-    """The columns member ``index`` of ``ensemble`` was trained on."""
+def _member_input(graph: _Graph, ensemble, index: int, features: str) -> str:
+    """The network input of member ``index`` of ``ensemble``: the columns it
+    was trained on, through its standardisation."""
     columns = np.asarray(ensemble.estimators_features_[index], dtype=np.int64)
-    if len(columns) == ensemble.n_features_in_:
-        return features
-    return graph.node("Gather", [features, graph.constant(columns, "member_columns")], axis=1)
+    if len(columns) < ensemble.n_features_in_:
+        features = graph.node(
+            "Gather", [features, graph.constant(columns, "member_columns")], axis=1
+        )
+    return _standardized(graph, ensemble.estimators_[index].input_layer_, features)
 
 
 def _check_members(ensemble) -> None:
@@ -269,6 +306,14 @@ def _check_members(ensemble) -> None:
                 f"the ensemble's estimator a {expected.__name__} and put the preprocessing "
                 "in a Pipeline before the ensemble."
             )
+        check_exportable(member)
+        if member.input_layer_.kind != "numeric":
+            raise NotImplementedError(
+                f"The members of this {type(ensemble).__name__} prepare their input with "
+                f"{type(member.preprocessor_).__name__}, which the ONNX export of an "
+                "ensemble does not take: put that preprocessing in a Pipeline before the "
+                "ensemble and give the members preprocessing=None or 'standard'."
+            )
 
 
 def _convert_ensemble_classifier(scope, operator, container):
@@ -280,7 +325,7 @@ def _convert_ensemble_classifier(scope, operator, container):
     total = None
     for index, member in enumerate(ensemble.estimators_):
         member_proba = _probabilities(
-            graph, member, _member_features(graph, ensemble, index, features)
+            graph, member, _member_input(graph, ensemble, index, features)
         )
         # A member's classes are codes of the ensemble's classes: spread its
         # columns over all classes (zero for a class it never saw).
@@ -301,7 +346,7 @@ def _convert_ensemble_regressor(scope, operator, container):
     features = _float_input(graph, operator.inputs)
     total = None
     for index, member in enumerate(ensemble.estimators_):
-        prediction = _predictions(graph, member, _member_features(graph, ensemble, index, features))
+        prediction = _predictions(graph, member, _member_input(graph, ensemble, index, features))
         total = prediction if total is None else graph.node("Add", [total, prediction])
     count = graph.constant(np.float32(len(ensemble.estimators_)), "n_members")
     graph.node("Div", [total, count], operator.outputs[0].full_name)
@@ -339,10 +384,12 @@ def register_converters() -> None:
 
     for estimator_class, (alias, shapes, converter) in CONVERTERS.items():
         classifier = estimator_class in (NeuralClassifier, DeepEnsembleClassifier)
+        network = estimator_class in (NeuralClassifier, NeuralRegressor)
         update_registered_converter(
             estimator_class,
             alias,
             shapes,
             converter,
+            parser=_parse_network if network else None,
             options={"zipmap": [True, False, "columns"]} if classifier else None,
         )

@@ -51,6 +51,10 @@ def test_step_without_converter_is_named_with_the_way_to_register_one(data):
     pipeline = Pipeline([("double", Doubler()), ("net", NeuralClassifier(**TINY))]).fit(*data)
     with pytest.raises(NotImplementedError, match=r"'double' \(Doubler\).*update_registered"):
         to_onnx(pipeline, data[0])
+    inner = make_pipeline(StandardScaler(), Doubler())
+    clf = NeuralClassifier(preprocessing=inner, **TINY).fit(*data)
+    with pytest.raises(NotImplementedError, match=r"'preprocessing__doubler' \(Doubler\)"):
+        to_onnx(clf, data[0])
 
 
 def test_x_sample_unlike_the_fitted_inputs(data, fitted):

@@ -172,3 +172,14 @@ def test_registered_converters_work_with_skl2onnx_directly():
     model = skl2onnx_to_onnx(reg, X[:2].astype(np.float32), target_opset=18)
     values = _run(model, X)["variable"].ravel()
     np.testing.assert_allclose(values, reg.predict(X), atol=1e-5 * np.abs(y).max())
+
+
+def test_a_transformer_given_as_preprocessing_is_part_of_the_graph():
+    X, y = _mixed_frame(150, seed=0)
+    prepare = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), ["city", "plan"]),
+        (make_pipeline(SimpleImputer(), StandardScaler()), ["age", "income"]),
+    )
+    clf = NeuralClassifier(preprocessing=prepare, **TINY).fit(X, y)
+    model = to_onnx(clf, X.head(30))
+    _assert_classifier_parity(model, clf, _mixed_frame(40, seed=1)[0])

@@ -9,9 +9,9 @@ the deep ensembles, so that a pipeline ending in one of them converts with
 
 The graph computes exactly what ``predict`` and ``predict_proba`` compute, in
 float32: the input layer's standardisation (integer-code columns left as
-they are) or ``preprocessing`` transformer, the network, the temperature, the link (softmax, sigmoid,
-exponential or identity), the target scaling of regressors and the label
-decoding. Outputs follow skl2onnx's conventions: ``label`` and
+they are) or ``preprocessing`` transformer, the network, the temperature,
+the link (softmax, sigmoid, exponential or identity), the target scaling of
+regressors and the label decoding. Outputs follow skl2onnx's conventions: ``label`` and
 ``probabilities`` for classifiers (a 0/1 int64 matrix of labels for
 multilabel targets), ``variable`` of shape ``(n, n_outputs)`` for regressors.
 """

@@ -5,6 +5,7 @@ import tempfile
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -44,10 +45,11 @@ def to_onnx(
         :class:`~skneural.ensemble.DeepEnsembleClassifier` or
         :class:`~skneural.ensemble.DeepEnsembleRegressor`, or a fitted
         pipeline ending in one of them whose other steps skl2onnx converts.
-    X_sample : array-like or DataFrame of shape (n_samples, n_features)
+    X_sample : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
         Inputs like the ones the model will serve: they fix the graph's
-        inputs and the verification runs on them. A numeric array gives
-        one float32 input ``X`` of shape ``(n, n_features)``; a DataFrame
+        inputs and the verification runs on them. A numeric array (or a
+        sparse matrix, served dense) gives one float32 input ``X`` of shape
+        ``(n, n_features)``; a DataFrame
         one input per column, named after it, of shape ``(n, 1)``: float32
         for numeric and boolean columns, string for text and category
         columns (see :func:`onnx_inputs`).
@@ -126,16 +128,19 @@ def onnx_inputs(X) -> dict:
 
     Parameters
     ----------
-    X : array-like or DataFrame of shape (n_samples, n_features)
+    X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
         Inputs with the columns of ``X_sample``.
 
     Returns
     -------
     dict of str to ndarray
-        ``{"X": float32 matrix}`` for an array; for a DataFrame, each
+        ``{"X": float32 matrix}`` for an array (dense, also for a sparse
+        matrix); for a DataFrame, each
         column as an ``(n, 1)`` array, float32 for numeric and boolean
         columns and str for the others.
     """
+    if sp.issparse(X):
+        return {"X": X.toarray().astype(np.float32)}
     if not isinstance(X, pd.DataFrame):
         return {"X": np.asarray(X, dtype=np.float32)}
     return {str(column): _column_values(X[column]).reshape(-1, 1) for column in X.columns}
@@ -195,9 +200,10 @@ def _check_sample(estimator, X) -> None:
     shape = np.shape(X)
     if len(shape) != 2 or shape[0] == 0:
         raise ValueError(f"X_sample must be a non-empty 2-D array, got shape {shape}.")
-    if not np.issubdtype(np.asarray(X).dtype, np.number):
+    dtype = X.dtype if sp.issparse(X) else np.asarray(X).dtype
+    if not np.issubdtype(dtype, np.number):
         raise ValueError(
-            f"X_sample is an array of dtype {np.asarray(X).dtype}; ONNX array inputs are "
+            f"X_sample is an array of dtype {dtype}; ONNX array inputs are "
             "numeric. Pass text columns in a DataFrame (one string input per column)."
         )
     n_features = getattr(estimator, "n_features_in_", shape[1])
@@ -310,9 +316,12 @@ def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:
     session = onnxruntime.InferenceSession(
         model.SerializeToString(), providers=["CPUExecutionProvider"]
     )
-    first_row = (
-        X_sample.iloc[:1] if isinstance(X_sample, pd.DataFrame) else np.asarray(X_sample)[:1]
-    )
+    if isinstance(X_sample, pd.DataFrame):
+        first_row = X_sample.iloc[:1]
+    elif sp.issparse(X_sample):
+        first_row = X_sample.tocsr()[:1]
+    else:
+        first_row = np.asarray(X_sample)[:1]
     for X in (X_sample, first_row):
         outputs = session.run(None, onnx_inputs(X))
         if is_classifier(estimator):

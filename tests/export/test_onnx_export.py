@@ -183,3 +183,14 @@ def test_a_transformer_given_as_preprocessing_is_part_of_the_graph():
     clf = NeuralClassifier(preprocessing=prepare, **TINY).fit(X, y)
     model = to_onnx(clf, X.head(30))
     _assert_classifier_parity(model, clf, _mixed_frame(40, seed=1)[0])
+
+
+def test_sparse_input_is_served_dense():
+    import scipy.sparse as sp
+
+    X, y = make_regression(n_samples=80, n_features=6, random_state=0)
+    X[np.abs(X) < 1] = 0.0
+    X = sp.csr_matrix(X)
+    reg = NeuralRegressor(**TINY).fit(X, y)
+    values = _run(to_onnx(reg, X[:10]), X)["variable"].ravel()
+    np.testing.assert_allclose(values, reg.predict(X), atol=1e-5 * np.abs(y).max())

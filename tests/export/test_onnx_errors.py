@@ -63,6 +63,8 @@ def test_x_sample_unlike_the_fitted_inputs(data, fitted):
         to_onnx(fitted, X[:, :3])
     with pytest.raises(ValueError, match="non-empty 2-D"):
         to_onnx(fitted, X[0])
+    with pytest.raises(ValueError, match="fitted on an array without column names"):
+        to_onnx(fitted, pd.DataFrame(X, columns=list("abcd")))
     frame = pd.DataFrame(X, columns=list("abcd"))
     clf = NeuralClassifier(**TINY).fit(frame, y)
     with pytest.raises(ValueError, match=r"not the fitted columns.*missing: \['d'\]"):
@@ -113,3 +115,12 @@ def test_failed_verification_writes_nothing(data, fitted, tmp_path):
     assert not path.exists() and list(tmp_path.iterdir()) == []
     to_onnx(fitted, data[0], path=path)
     assert path.exists()
+
+
+def test_deep_ensemble_of_pipelines_names_what_to_do(data):
+    from skneural.ensemble import DeepEnsembleClassifier
+
+    member = make_pipeline(StandardScaler(), NeuralClassifier(**TINY))
+    ensemble = DeepEnsembleClassifier(member, n_estimators=2, random_state=0).fit(*data)
+    with pytest.raises(NotImplementedError, match="needs NeuralClassifier members.*Pipeline"):
+        to_onnx(ensemble, data[0])

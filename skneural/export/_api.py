@@ -49,10 +49,9 @@ def to_onnx(
         Inputs like the ones the model will serve: they fix the graph's
         inputs and the verification runs on them. A numeric array (or a
         sparse matrix, served dense) gives one float32 input ``X`` of shape
-        ``(n, n_features)``; a DataFrame
-        one input per column, named after it, of shape ``(n, 1)``: float32
-        for numeric and boolean columns, string for text and category
-        columns (see :func:`onnx_inputs`).
+        ``(n, n_features)``; a DataFrame one input per column, named after
+        it, of shape ``(n, 1)``: float32 for numeric and boolean columns,
+        string for text and category columns (see :func:`onnx_inputs`).
     path : str or path-like, default=None
         Also write the model there (atomically, and only once verified).
     check : bool, default=True
@@ -103,6 +102,8 @@ def to_onnx(
     ['label', 'probabilities']
     """
     skl2onnx = import_optional("skl2onnx", extra="onnx", feature="to_onnx")
+    if not (isinstance(tolerance, int | float) and tolerance >= 0):
+        raise ValueError(f"tolerance must be a non-negative number, got {tolerance!r}.")
     check_is_fitted(estimator)
     final = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
     _check_sample(estimator, X_sample)
@@ -135,9 +136,8 @@ def onnx_inputs(X) -> dict:
     -------
     dict of str to ndarray
         ``{"X": float32 matrix}`` for an array (dense, also for a sparse
-        matrix); for a DataFrame, each
-        column as an ``(n, 1)`` array, float32 for numeric and boolean
-        columns and str for the others.
+        matrix); for a DataFrame, each column as an ``(n, 1)`` array,
+        float32 for numeric and boolean columns and str for the others.
     """
     if sp.issparse(X):
         return {"X": X.toarray().astype(np.float32)}
@@ -148,7 +148,7 @@ def onnx_inputs(X) -> dict:
 
 def _column_values(column: pd.Series) -> np.ndarray:
     if _is_numeric(column.dtype):
-        return column.to_numpy(dtype=np.float32)
+        return column.to_numpy(dtype=np.float32, na_value=np.nan)
     return column.astype(str).to_numpy(dtype=object)
 
 

@@ -11,9 +11,10 @@ The graph computes exactly what ``predict`` and ``predict_proba`` compute, in
 float32: the input layer's standardisation (integer-code columns left as
 they are) or ``preprocessing`` transformer, the network, the temperature,
 the link (softmax, sigmoid, exponential or identity), the target scaling of
-regressors and the label decoding. Outputs follow skl2onnx's conventions: ``label`` and
-``probabilities`` for classifiers (a 0/1 int64 matrix of labels for
-multilabel targets), ``variable`` of shape ``(n, n_outputs)`` for regressors.
+regressors and the label decoding. Outputs follow skl2onnx's conventions:
+``label`` and ``probabilities`` for classifiers (a 0/1 int64 matrix of
+labels for multilabel targets), ``variable`` of shape ``(n, n_outputs)``
+for regressors.
 """
 
 import numpy as np
@@ -112,12 +113,8 @@ def _regressor_shapes(operator):
     from skl2onnx.common.data_types import FloatTensorType
 
     model = operator.raw_operator
-    n_outputs = model.n_outputs_ if hasattr(model, "n_outputs_") else _ensemble_outputs(model)
-    operator.outputs[0].type = FloatTensorType([_n_rows(operator), n_outputs])
-
-
-def _ensemble_outputs(ensemble) -> int:
-    return ensemble.estimators_[0].n_outputs_
+    network = model.estimators_[0] if isinstance(model, DeepEnsembleRegressor) else model
+    operator.outputs[0].type = FloatTensorType([_n_rows(operator), network.n_outputs_])
 
 
 # ------------------------------------------------------------- graph pieces

@@ -196,6 +196,7 @@ def _check_sample(estimator, X) -> None:
         if len(X) == 0:
             raise ValueError("X_sample has no rows; pass a few rows like the serving inputs.")
         _check_encoded_column_kinds(estimator, X)
+        _check_numeric_columns(estimator, X)
         return
     shape = np.shape(X)
     if len(shape) != 2 or shape[0] == 0:
@@ -229,6 +230,22 @@ def _check_encoded_column_kinds(estimator, X) -> None:
                     f"{'text' if learned_text else 'numeric'} categories for it: pass the "
                     "column with the dtype it had in fit."
                 )
+
+
+def _check_numeric_columns(estimator, X) -> None:
+    """A network (or ensemble) that standardises its input takes numbers only."""
+    layer = getattr(estimator, "input_layer_", None)
+    members = getattr(estimator, "estimators_", None)
+    if layer is None and members:
+        layer = getattr(members[0], "input_layer_", None)
+    if getattr(layer, "kind", None) != "numeric":
+        return
+    text = [column for column, dtype in X.dtypes.items() if not _is_numeric(dtype)]
+    if text:
+        raise ValueError(
+            f"X_sample's columns {text} are not numeric, but {type(estimator).__name__} was "
+            "fitted on numeric columns: pass them with the dtypes they had in fit."
+        )
 
 
 def _encoders_by_column(estimator):

@@ -71,6 +71,8 @@ def test_x_sample_unlike_the_fitted_inputs(data, fitted):
         to_onnx(clf, frame[["a", "b", "c"]])
     with pytest.raises(ValueError, match="in order"):
         to_onnx(clf, frame[["b", "a", "c", "d"]])
+    with pytest.raises(ValueError, match=r"columns \['b'\] are not numeric"):
+        to_onnx(clf, frame.astype({"b": str}))
 
 
 def test_x_sample_column_of_another_kind_than_in_fit():

@@ -118,7 +118,10 @@ def to_onnx(
         options=options,
     )
     if check:
-        verify(model, estimator, X_sample, tolerance=tolerance)
+        try:
+            verify(model, estimator, X_sample, tolerance=tolerance)
+        except ValueError as exc:
+            raise ValueError(f"{exc} The model was not exported.") from exc
     if path is not None:
         _write_atomically(model, path)
     return model
@@ -356,7 +359,7 @@ def _compare_classifier(outputs, estimator, X, tolerance) -> None:
     if differ:
         raise ValueError(
             f"The ONNX graph predicts a different label than the model for {differ} of "
-            f"{len(expected_labels)} rows of X_sample; the model was not exported."
+            f"{len(expected_labels)} rows of X_sample."
         )
     _compare("probabilities", probabilities, estimator.predict_proba(X), tolerance)
 
@@ -372,7 +375,7 @@ def _compare(what, actual, expected, tolerance) -> None:
     if not gap <= tolerance:  # NaN fails too
         raise ValueError(
             f"The ONNX graph's {what} differ from the model's by up to {gap:.3g} on X_sample, "
-            f"more than the tolerance {tolerance:.3g}; the model was not exported."
+            f"more than the tolerance {tolerance:.3g}."
         )
 
 

@@ -126,3 +126,12 @@ def test_deep_ensemble_of_pipelines_names_what_to_do(data):
     ensemble = DeepEnsembleClassifier(member, n_estimators=2, random_state=0).fit(*data)
     with pytest.raises(NotImplementedError, match="needs NeuralClassifier members.*Pipeline"):
         to_onnx(ensemble, data[0])
+
+
+def test_verify_rejects_a_graph_of_another_model(data, fitted):
+    from skneural.export import verify
+
+    X, y = data
+    flipped = NeuralClassifier(**TINY).fit(X, 1 - y)
+    with pytest.raises(ValueError, match=r"different label than the model for \d+ of 80 rows"):
+        verify(to_onnx(fitted, X), flipped, X)

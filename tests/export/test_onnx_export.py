@@ -1,7 +1,6 @@
 """to_onnx: the graph of a fitted estimator or pipeline predicts what skneural predicts."""
 
 import numpy as np
-import onnx
 import pandas as pd
 import pytest
 from sklearn.compose import make_column_transformer
@@ -13,6 +12,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
 
+onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 pytest.importorskip("skl2onnx")
 

@@ -41,10 +41,9 @@ def to_onnx(
     ----------
     estimator : estimator or Pipeline
         A fitted :class:`~skneural.NeuralClassifier`,
-        :class:`~skneural.NeuralRegressor`,
-        :class:`~skneural.ensemble.DeepEnsembleClassifier` or
-        :class:`~skneural.ensemble.DeepEnsembleRegressor`, or a fitted
-        pipeline ending in one of them whose other steps skl2onnx converts.
+        :class:`~skneural.NeuralRegressor`, deep or snapshot ensemble of
+        them (:mod:`skneural.ensemble`), or a fitted pipeline ending in one
+        of them whose other steps skl2onnx converts.
     X_sample : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
         Inputs like the ones the model will serve: they fix the graph's
         inputs and the verification runs on them. A numeric array (or a

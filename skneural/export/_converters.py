@@ -4,7 +4,7 @@ skl2onnx turns a scikit-learn pipeline into one ONNX graph, asking each
 step's registered *shape calculator* for the types of its outputs and its
 *converter* for its nodes. :func:`register_converters` registers both for
 :class:`~skneural.NeuralClassifier`, :class:`~skneural.NeuralRegressor` and
-the deep ensembles, so that a pipeline ending in one of them converts with
+the deep and snapshot ensembles, so that a pipeline ending in one of them converts with
 ``skl2onnx.convert_sklearn`` (which :func:`~skneural.export.to_onnx` calls).
 
 The graph computes exactly what ``predict`` and ``predict_proba`` compute, in
@@ -20,12 +20,19 @@ for regressors.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ..ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
+from ..ensemble import (
+    DeepEnsembleClassifier,
+    DeepEnsembleRegressor,
+    SnapshotEnsembleClassifier,
+    SnapshotEnsembleRegressor,
+)
 from ..estimators import NeuralClassifier, NeuralRegressor
 from ._torch_graph import export_network, inline_graph
 
 #: Links whose inverse the graph computes (``Link.name``).
 EXPORTABLE_LINKS = {"softmax", "binary_sigmoid", "sigmoid", "identity", "exp"}
+#: Ensembles that average the probabilities of network members.
+_ENSEMBLE_CLASSIFIERS = (DeepEnsembleClassifier, SnapshotEnsembleClassifier)
 
 
 # ------------------------------------------------------------------ checks
@@ -113,7 +120,7 @@ def _regressor_shapes(operator):
     from skl2onnx.common.data_types import FloatTensorType
 
     model = operator.raw_operator
-    network = model.estimators_[0] if isinstance(model, DeepEnsembleRegressor) else model
+    network = model if isinstance(model, NeuralRegressor) else model.estimators_[0]
     operator.outputs[0].type = FloatTensorType([_n_rows(operator), network.n_outputs_])
 
 
@@ -285,8 +292,9 @@ def _convert_regressor(scope, operator, container):
 def _member_input(graph: _Graph, ensemble, index: int, features: str) -> str:
     """The network input of member ``index`` of ``ensemble``: the columns it
     was trained on, through its standardisation."""
-    columns = np.asarray(ensemble.estimators_features_[index], dtype=np.int64)
-    if len(columns) < ensemble.n_features_in_:
+    subsets = getattr(ensemble, "estimators_features_", None)  # deep ensembles only
+    columns = None if subsets is None else np.asarray(subsets[index], dtype=np.int64)
+    if columns is not None and len(columns) < ensemble.n_features_in_:
         features = graph.node(
             "Gather", [features, graph.constant(columns, "member_columns")], axis=1
         )
@@ -294,7 +302,7 @@ def _member_input(graph: _Graph, ensemble, index: int, features: str) -> str:
 
 
 def _check_members(ensemble) -> None:
-    expected = NeuralClassifier if isinstance(ensemble, DeepEnsembleClassifier) else NeuralRegressor
+    expected = NeuralClassifier if isinstance(ensemble, _ENSEMBLE_CLASSIFIERS) else NeuralRegressor
     for member in ensemble.estimators_:
         if type(member) is not expected:
             raise NotImplementedError(
@@ -363,6 +371,16 @@ CONVERTERS = {
         _regressor_shapes,
         _convert_ensemble_regressor,
     ),
+    SnapshotEnsembleClassifier: (
+        "SkneuralSnapshotEnsembleClassifier",
+        _classifier_shapes,
+        _convert_ensemble_classifier,
+    ),
+    SnapshotEnsembleRegressor: (
+        "SkneuralSnapshotEnsembleRegressor",
+        _regressor_shapes,
+        _convert_ensemble_regressor,
+    ),
 }
 
 
@@ -371,16 +389,15 @@ def register_converters() -> None:
 
     After this call, ``skl2onnx.convert_sklearn`` and ``skl2onnx.to_onnx``
     convert pipelines that end in a :class:`~skneural.NeuralClassifier`,
-    :class:`~skneural.NeuralRegressor`,
-    :class:`~skneural.ensemble.DeepEnsembleClassifier` or
-    :class:`~skneural.ensemble.DeepEnsembleRegressor`. Classifiers take
+    :class:`~skneural.NeuralRegressor` or one of the deep and snapshot
+    ensembles of :mod:`skneural.ensemble`. Classifiers take
     skl2onnx's ``zipmap`` option (``False`` for a plain probability matrix).
     :func:`to_onnx` calls it.
     """
     from skl2onnx import update_registered_converter
 
     for estimator_class, (alias, shapes, converter) in CONVERTERS.items():
-        classifier = estimator_class in (NeuralClassifier, DeepEnsembleClassifier)
+        classifier = estimator_class is NeuralClassifier or estimator_class in _ENSEMBLE_CLASSIFIERS
         network = estimator_class in (NeuralClassifier, NeuralRegressor)
         update_registered_converter(
             estimator_class,

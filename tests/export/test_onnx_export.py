@@ -10,7 +10,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
+from skneural.ensemble import (
+    DeepEnsembleClassifier,
+    DeepEnsembleRegressor,
+    SnapshotEnsembleClassifier,
+    SnapshotEnsembleRegressor,
+)
 
 onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
@@ -160,6 +165,19 @@ def test_deep_ensembles_average_their_members():
     ensemble = DeepEnsembleRegressor(NeuralRegressor(**TINY), n_estimators=2, random_state=0)
     ensemble.fit(X, y)
     values = _run(to_onnx(ensemble, X[:10]), X)["variable"].ravel()
+    np.testing.assert_allclose(values, ensemble.predict(X), atol=1e-5 * np.abs(y).max())
+
+
+def test_snapshot_ensembles_average_their_snapshots():
+    X, y = _data()
+    net = NeuralClassifier(hidden_layer_sizes=(8,), random_state=0)
+    ensemble = SnapshotEnsembleClassifier(net, n_snapshots=2, cycle_epochs=2).fit(X, y)
+    _assert_classifier_parity(to_onnx(ensemble, X[:10]), ensemble, X)
+
+    X, y = make_regression(n_samples=100, n_features=4, n_targets=2, random_state=0)
+    net = NeuralRegressor(hidden_layer_sizes=(8,), random_state=0)
+    ensemble = SnapshotEnsembleRegressor(net, n_snapshots=2, cycle_epochs=2).fit(X, y)
+    values = _run(to_onnx(ensemble, X[:10]), X)["variable"]
     np.testing.assert_allclose(values, ensemble.predict(X), atol=1e-5 * np.abs(y).max())
 
 

@@ -157,9 +157,7 @@ ENTRIES = (
     SpaceEntry(
         Decision("hidden_size", (32, 64, 128), param="module_params__hidden_size"), _RECURRENT
     ),
-    SpaceEntry(
-        Decision("recurrent_layers", (1, 2), param="module_params__num_layers"), _RECURRENT
-    ),
+    SpaceEntry(Decision("recurrent_layers", (1, 2), param="module_params__num_layers"), _RECURRENT),
     SpaceEntry(
         Decision("bidirectional", (False, True), param="module_params__bidirectional"),
         _RECURRENT,

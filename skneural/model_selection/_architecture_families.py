@@ -297,6 +297,12 @@ def architecture_space(estimator, X=None, *, families=None) -> ArchitectureSpace
     categorical = _has_categorical_columns(X)
     if isinstance(net.module, str):
         wanted = families
+        unknown = sorted(set(wanted or ()) - set(FAMILY_INPUTS))
+        if unknown:
+            raise ValueError(
+                f"families names {unknown}, which are not module families of the default "
+                f"space; choose among {list(FAMILY_INPUTS)}."
+            )
         families = {
             name: BUILTIN_MODULES[name]
             for name, kind in FAMILY_INPUTS.items()

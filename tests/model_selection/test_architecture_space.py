@@ -273,6 +273,8 @@ def test_no_family_for_the_input_is_an_error(monkeypatch):
         monkeypatch.delitem(BUILTIN_MODULES, name)
     with pytest.raises(ValueError, match=r"kinds \['image'\]; registered modules: \['ft_"):
         architecture_space(NeuralClassifier(), IMAGES)
+    with pytest.raises(ValueError, match=r"families names \['resnt'\], which are not"):
+        architecture_space(NeuralClassifier(), families=("mlp", "resnt"))
     with pytest.raises(ValueError, match="X has 5 dimensions"):
         architecture_space(NeuralClassifier(), np.zeros((2, 1, 1, 1, 1)))
 

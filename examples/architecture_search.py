@@ -14,10 +14,10 @@ The search saves its state after every round in a checkpoint directory:
 stop the script (Ctrl-C) and run it again, and it resumes where it stopped.
 
     python examples/architecture_search.py
-    SKNEURAL_EXAMPLES_FAST=1 python examples/architecture_search.py   # a smoke run
+    SKNEURAL_EXAMPLE_FAST=1 python examples/architecture_search.py   # a smoke run
 
-It takes about 10 minutes on two CPU cores (a few seconds in the fast mode),
-and writes ``architecture_search.png`` (reward over proposals) when
+Run time: about 10 min on two CPU cores (under a minute in the fast mode). It
+writes ``architecture_search.png`` (reward over proposals) when
 matplotlib is installed.
 """
 
@@ -32,7 +32,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from skneural import NeuralClassifier
 from skneural.model_selection import ArchitectureSearchCV
 
-FAST = os.environ.get("SKNEURAL_EXAMPLES_FAST") == "1"
+FAST = os.environ.get("SKNEURAL_EXAMPLE_FAST") == "1"
 BUDGET = {"n_iter": 6, "proposals_per_update": 3} if FAST else {"n_iter": 30}
 CANDIDATE_EPOCHS = 3 if FAST else 30
 FINAL_EPOCHS = 5 if FAST else 200

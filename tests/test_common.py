@@ -11,6 +11,21 @@ from skneural.utils.estimator_checks import expected_failed_checks
 ESTIMATORS = [
     NeuralClassifier(hidden_layer_sizes=(32,), max_epochs=30, lr=1e-2),
     NeuralRegressor(hidden_layer_sizes=(32,), max_epochs=30, lr=1e-2),
+    # A 2-D X reaches a sequence module as univariate sequences (n, T).
+    NeuralClassifier(
+        module="gru",
+        module_params={"hidden_size": 32},
+        hidden_layer_sizes=(32,),
+        max_epochs=30,
+        lr=1e-2,
+    ),
+    NeuralRegressor(
+        module="gru",
+        module_params={"hidden_size": 32},
+        hidden_layer_sizes=(32,),
+        max_epochs=30,
+        lr=1e-2,
+    ),
 ]
 
 

@@ -21,6 +21,7 @@ from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
 from ..data._input_layer import select_input_layer
+from ..data._sequence_input import module_input_kind
 from ..data._split import validation_split
 from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, build_module
@@ -304,8 +305,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     self, "no_validation", y, multi_output=True, y_numeric=self._y_numeric
                 )
                 check_consistent_length(X, y)
-            _check_feature_names(self, X, reset=reset)
-            _check_n_features(self, X, reset=reset)
+            view = layer.features_view(X)
+            _check_feature_names(self, view, reset=reset)
+            _check_n_features(self, view, reset=reset)
             return X, y
         if y is None:
             return validate_data(self, X, reset=reset, **checks), None
@@ -660,7 +662,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # Sequence modules read NaN as padding (or a missing step) and need dense X.
+        sequences = module_input_kind(self.module) == "sequence"
+        tags.input_tags.sparse = not sequences
+        tags.input_tags.allow_nan = sequences
         return tags
 
 

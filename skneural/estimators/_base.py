@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from ..augmentation import BatchAugmentation
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
@@ -26,6 +27,7 @@ from ..data._split import validation_split
 from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, build_module
 from ..nn._mlp import ACTIVATIONS
+from ..training._augment import BatchAugmenter
 from ..training._budget import REFERENCE_BATCH, auto_dropout, auto_lr, auto_patience
 from ..training._device import loadable_device, resolve_device
 from ..training._inference import check_output_shape, forward_in_chunks
@@ -88,6 +90,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
+        "augmentation": [callable, None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -122,6 +125,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         batch_size="auto",
         max_epochs=200,
         shuffle=True,
+        augmentation=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -152,6 +156,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.shuffle = shuffle
+        self.augmentation = augmentation
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -278,6 +283,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     f"instance, got {type(callback).__name__}: {callback!r}."
                 )
             callback._validate_params()
+        if isinstance(self.augmentation, type):
+            raise TypeError(
+                "augmentation must be an instance (such as ImageAugment()) or a function "
+                f"of a batch, got the class {self.augmentation.__name__}."
+            )
+        if isinstance(self.augmentation, BatchAugmentation):
+            self.augmentation._validate_params()
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise TypeError(
                 "module must be a built-in name, a torch.nn.Module subclass or a "
@@ -442,6 +454,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 else None
             )
             generator = torch.Generator().manual_seed(int(torch_seed))
+            augment = self._batch_augmenter(seed_rng, device, y_tensor, continuing)
             epochs_done = self.n_iter_ if continuing else 0
             callbacks = self._fit_callbacks(
                 n_train=len(train_index),
@@ -464,6 +477,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     X, y, weights, epochs_done, (split_seed, torch_seed)
                 ),
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
+                augment=augment,
             )
             try:
                 trainer.fit(train, valid, n_epochs=n_epochs)
@@ -485,6 +499,28 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if sklearn_task is not None:
             sklearn_task.end()
         return self
+
+    def _batch_augmenter(self, seed_rng, device, y_tensor, continuing):
+        """The ``augmentation`` with a generator of its own on ``device``, or ``None``.
+
+        Its seed is the third draw from ``random_state`` (made only with an
+        augmentation, so fits without one are unchanged), shifted per
+        continued fit like the other seeds.
+        """
+        if self.augmentation is None:
+            return None
+        seed = int(seed_rng.randint(_SEED_HIGH))
+        if continuing:
+            seed = (seed + self.n_iter_) % _SEED_HIGH
+        generator = torch.Generator(device=device).manual_seed(seed)
+        n_classes = (
+            self._augmentation_n_classes() if not torch.is_floating_point(y_tensor) else None
+        )
+        return BatchAugmenter(self.augmentation, generator, n_classes)
+
+    def _augmentation_n_classes(self):
+        """Number of classes of class-index targets, for mixing augmentations."""
+        return None
 
     def _calibrate(self, valid):
         """Post-training step on the validation rows (``None`` without them);

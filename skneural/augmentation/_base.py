@@ -44,6 +44,14 @@ class BatchAugmentation(BaseEstimator):
 
     _parameter_constraints: dict = {}
 
+    def check_input_layer(self, layer) -> None:
+        """Raise a clear error if this augmentation cannot transform the
+        tensors of an estimator's fitted input layer (nothing here).
+
+        Called once per fit, before training, with the estimator's
+        ``input_layer_`` (see :class:`skneural.data.InputLayer`).
+        """
+
     def augment_inputs(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """Input-only transforms of one batch (identity here).
 

@@ -509,6 +509,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         """
         if self.augmentation is None:
             return None
+        if isinstance(self.augmentation, BatchAugmentation):
+            self.augmentation.check_input_layer(self.input_layer_)
         seed = int(seed_rng.randint(_SEED_HIGH))
         if continuing:
             seed = (seed + self.n_iter_) % _SEED_HIGH

@@ -19,8 +19,8 @@ import numpy as np
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier, StackingClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
-from sklearn.preprocessing import FunctionTransformer
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from skneural import NeuralClassifier
 from skneural.augmentation import SequenceAugment

@@ -356,7 +356,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             Numeric arrays of any int or float dtype, sparse matrices, or a
             DataFrame (its column names go to ``feature_names_in_``; with
             ``preprocessing="auto"`` it may hold text, category, boolean and
-            datetime columns and missing values).
+            datetime columns and missing values). For a sequence module:
+            ``(n_samples, n_timesteps)``, ``(n_samples, n_channels,
+            n_timesteps)`` or a list of ``(n_channels, n_timesteps_i)`` arrays,
+            NaN-padded at the end (see :class:`skneural.data.SequenceInput`).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None

@@ -114,9 +114,10 @@ def load_mnist1d(n_train: int | None) -> dict:
     }
 
 
-def skneural_models(seed: int, max_epochs: int) -> dict:
-    """The models fitted in this process; ``flat`` ones get the flattened series."""
-    return {
+def skneural_models(seed: int, max_epochs: int, extra: dict | None) -> dict:
+    """The models fitted in this process; ``flat`` ones get the flattened series.
+    ``extra``: the parameters of one more NeuralClassifier on the sequences."""
+    models = {
         SEQUENCE_NET: (
             NeuralClassifier(module="gru", max_epochs=max_epochs, random_state=seed),
             False,
@@ -124,13 +125,17 @@ def skneural_models(seed: int, max_epochs: int) -> dict:
         FLAT_MLP: (NeuralClassifier(max_epochs=max_epochs, random_state=seed), True),
         HGB: (HistGradientBoostingClassifier(random_state=seed), True),
     }
+    if extra:
+        params = {"max_epochs": max_epochs, **extra, "random_state": seed}
+        models[f"skneural {json.dumps(extra)}"] = (NeuralClassifier(**params), False)
+    return models
 
 
-def classify(datasets: dict, seeds: int, max_epochs: int) -> list:
+def classify(datasets: dict, seeds: int, max_epochs: int, extra: dict | None = None) -> list:
     rows = []
     for name, data in datasets.items():
         for seed in range(seeds):
-            for model_name, (model, flat) in skneural_models(seed, max_epochs).items():
+            for model_name, (model, flat) in skneural_models(seed, max_epochs, extra).items():
                 X_train, X_test = data["X_train"], data["X_test"]
                 if flat:
                     X_train, X_test = (
@@ -348,6 +353,13 @@ def main() -> None:
         help="data sets sktime's InceptionTime runs on (it is slow on a CPU)",
     )
     parser.add_argument("--no-sktime", action="store_true", help="leave the sktime models out")
+    parser.add_argument(
+        "--extra-net",
+        type=json.loads,
+        default=None,
+        help='JSON parameters of one more NeuralClassifier, e.g. \'{"module": "gru", "lr": 0.01}\'',
+    )
+    parser.add_argument("--no-forecasting", action="store_true")
     args = parser.parse_args()
     if args.no_sktime:
         args.sktime_python = ""
@@ -374,7 +386,7 @@ def main() -> None:
             datasets["mnist1d"] = load_mnist1d(400 if args.quick else None)
             if has_sktime:
                 np.savez(folder / "mnist1d.npz", **datasets["mnist1d"])
-        rows = classify(datasets, args.seeds, args.max_epochs)
+        rows = classify(datasets, args.seeds, args.max_epochs, args.extra_net)
         if has_sktime and datasets:
             inception = [n for n in args.sktime_inception_datasets if n in datasets]
             rows += sktime_rows(
@@ -385,7 +397,8 @@ def main() -> None:
                 args.sktime_epochs,
                 inception,
             )
-    forecasts = forecast(SERIES[:2] if args.quick else SERIES, args.max_epochs)
+    series = [] if args.no_forecasting else SERIES[:2] if args.quick else SERIES
+    forecasts = forecast(series, args.max_epochs)
     (RESULTS / "bench_sequences.json").write_text(
         json.dumps({"classification": rows, "forecasting": forecasts}, indent=1)
     )
@@ -393,7 +406,9 @@ def main() -> None:
     table = summarise(rows)
     names = list(datasets)
     print_classification(table, names)
-    verdicts = classification_targets(table, names) + print_forecasting(forecasts)
+    verdicts = classification_targets(table, names)
+    if forecasts:
+        verdicts += print_forecasting(forecasts)
     print("\n## Targets\n")
     for target, met, evidence in verdicts:
         print(f"- target: {target}: {'MET' if met else 'MISSED'} ({evidence})")

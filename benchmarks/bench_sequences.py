@@ -352,7 +352,11 @@ def main() -> None:
         default=["GunPoint", "ItalyPowerDemand", "ArrowHead"],
         help="data sets sktime's InceptionTime runs on (it is slow on a CPU)",
     )
-    parser.add_argument("--no-sktime", action="store_true", help="leave the sktime models out")
+    parser.add_argument(
+        "--no-sktime",
+        action="store_true",
+        help="leave the sktime models out (its environment still loads the UCR data)",
+    )
     parser.add_argument(
         "--extra-net",
         type=json.loads,
@@ -361,8 +365,6 @@ def main() -> None:
     )
     parser.add_argument("--no-forecasting", action="store_true")
     args = parser.parse_args()
-    if args.no_sktime:
-        args.sktime_python = ""
     if args.quick:
         args.seeds, args.max_epochs, args.sktime_epochs = 1, 3, 2
         args.datasets = [n for n in args.datasets if n in ("ItalyPowerDemand", "mnist1d")]
@@ -384,10 +386,10 @@ def main() -> None:
         datasets = {n: dict(np.load(folder / f"{n}.npz")) for n in ucr}
         if "mnist1d" in args.datasets:
             datasets["mnist1d"] = load_mnist1d(400 if args.quick else None)
-            if has_sktime:
+            if has_sktime and not args.no_sktime:
                 np.savez(folder / "mnist1d.npz", **datasets["mnist1d"])
         rows = classify(datasets, args.seeds, args.max_epochs, args.extra_net)
-        if has_sktime and datasets:
+        if has_sktime and datasets and not args.no_sktime:
             inception = [n for n in args.sktime_inception_datasets if n in datasets]
             rows += sktime_rows(
                 args.sktime_python,

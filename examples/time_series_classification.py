@@ -9,7 +9,7 @@ them with NaN and its sequence modules skip the padding.
 Compared on the same 5-fold split: the majority class, gradient boosting on the
 flattened series (padding as 0), and ``NeuralClassifier(module="inception_time")``;
 then a grid search over the network's size and a stack with gradient boosting.
-Run time: about 2 minutes of CPU time (seconds with SKNEURAL_EXAMPLE_FAST=1).
+Run time: about 3 min of CPU time (under a minute with SKNEURAL_EXAMPLE_FAST=1).
 """
 
 import os

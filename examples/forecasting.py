@@ -10,7 +10,7 @@ a test target) keeps every test week after the training weeks.
 
 Compared with the seasonal-naive forecast (each day as the same day a week
 before) and gradient boosting on the same windows, by mean absolute error.
-Run time: about a minute of CPU time (seconds with SKNEURAL_EXAMPLE_FAST=1).
+Run time: about 2 min of CPU time (about 20 s with SKNEURAL_EXAMPLE_FAST=1).
 """
 
 import os

@@ -11,6 +11,24 @@ from skneural.utils.estimator_checks import expected_failed_checks
 ESTIMATORS = [
     NeuralClassifier(hidden_layer_sizes=(32,), max_epochs=30, lr=1e-2),
     NeuralRegressor(hidden_layer_sizes=(32,), max_epochs=30, lr=1e-2),
+    # A 2-D X reaches a sequence module as univariate sequences (n, T). The
+    # checks' regression data hold one informative column among ten, under an
+    # L2 penalty (alpha=0.01): the last-step pooling of the bidirectional GRU
+    # keeps that column's signal where the mean pooling dilutes it.
+    NeuralClassifier(
+        module="gru",
+        module_params={"hidden_size": 32, "pooling": "last"},
+        hidden_layer_sizes=(32,),
+        max_epochs=60,
+        lr=1e-2,
+    ),
+    NeuralRegressor(
+        module="gru",
+        module_params={"hidden_size": 32, "pooling": "last"},
+        hidden_layer_sizes=(32,),
+        max_epochs=60,
+        lr=1e-2,
+    ),
 ]
 
 

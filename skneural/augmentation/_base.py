@@ -37,7 +37,20 @@ class BatchAugmentation(BaseEstimator):
     (``n_classes`` is ``None`` for all float targets). A transform that mixes
     rows returns class indices as a float class-probability matrix of shape
     ``(n, n_classes)``, which the cross-entropy losses accept as soft targets.
+
+    Subclasses may declare ``_parameter_constraints`` (scikit-learn's table);
+    the estimators check it when a fit starts.
     """
+
+    _parameter_constraints: dict = {}
+
+    def check_input_layer(self, layer) -> None:
+        """Raise a clear error if this augmentation cannot transform the
+        tensors of an estimator's fitted input layer (nothing here).
+
+        Called once per fit, before training, with the estimator's
+        ``input_layer_`` (see :class:`skneural.data.InputLayer`).
+        """
 
     def augment_inputs(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """Input-only transforms of one batch (identity here).

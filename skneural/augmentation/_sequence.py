@@ -242,6 +242,29 @@ class SequenceAugment(BatchAugmentation):
         )
         return mixed, mix_targets(y, partner, weight, n_classes)
 
+    def check_input_layer(self, layer) -> None:
+        """Sequences only; token ids (``module_params["vocab_size"]``) need
+        ``tokens=True``, and ``tokens=True`` needs token ids."""
+        if getattr(layer, "kind", None) != "sequence":
+            raise ValueError(
+                "SequenceAugment transforms sequence batches (n_samples, n_channels, "
+                f"n_timesteps), but the estimator reads X as {getattr(layer, 'kind', '?')} "
+                "inputs: choose a sequence module (module='gru', 'inception_time', ...)."
+            )
+        vocab_size = getattr(layer, "vocab_size", None)
+        if vocab_size is not None and not self.tokens:
+            raise ValueError(
+                f"The inputs are token ids (module_params['vocab_size']={vocab_size}), which "
+                "jitter, scaling and warping would turn into non-ids: use "
+                f"SequenceAugment(tokens=True, vocab_size={vocab_size}) for token masking."
+            )
+        if vocab_size is None and self.tokens:
+            raise ValueError(
+                "SequenceAugment(tokens=True) masks token ids, but the inputs are float "
+                "sequences: set module_params={'vocab_size': ...} for token inputs, or "
+                "tokens=False."
+            )
+
     def _check(self, X: torch.Tensor) -> None:
         self._validate_params()
         if X.ndim != 3:

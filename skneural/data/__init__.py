@@ -8,15 +8,17 @@ estimators use are internal: import them from the private submodules.
 
 from ._input_layer import InputLayer, register_input_layer, select_input_layer
 from ._numeric_input import NumericInput
+from ._sequence_input import SequenceInput
 from ._tabular_input import TabularInput
 from ._transformer_input import TransformerInput
 
-for _case in (NumericInput, TransformerInput, TabularInput):
+for _case in (NumericInput, TransformerInput, TabularInput, SequenceInput):
     register_input_layer(_case)
 
 __all__ = [
     "InputLayer",
     "NumericInput",
+    "SequenceInput",
     "TabularInput",
     "TransformerInput",
     "register_input_layer",

@@ -88,6 +88,11 @@ class InputLayer:
         return cls(**_common_arguments(params, X, owner))
 
     # -------------------------------------------------------------- tensors
+    def features_view(self, X):
+        """What the estimator reads ``n_features_in_`` and column names from,
+        when :attr:`x_validation` is ``None``: ``X`` itself by default."""
+        return X
+
     def check_input(self, X, *, fitting: bool) -> None:
         """Reject inputs this case cannot take, with a clear error, before
         ``X`` is validated (nothing by default)."""

@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
 
 from ._input_layer import InputLayer, _common_arguments
+from ._sequence_input import check_table_shape
 from ._validation import (
     MISSING_HINT,
     PREPROCESSING_HINT,
@@ -70,6 +71,7 @@ class NumericInput(InputLayer):
     def check_input(self, X, *, fitting: bool) -> None:
         # After fit, advice to change the preprocessing would not help: the
         # fitted model prepares columns as they were in fit.
+        check_table_shape(X, self.owner)
         hint = PREPROCESSING_HINT if fitting else self._refit_hint("encode")
         check_numeric_columns(X, self.owner, hint)
         check_numeric_array(X, self.owner, hint)

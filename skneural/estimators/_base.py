@@ -17,14 +17,17 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from ..augmentation import BatchAugmentation
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
 from ..data._input_layer import select_input_layer
+from ..data._sequence_input import module_input_kind
 from ..data._split import validation_split
 from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, build_module
 from ..nn._mlp import ACTIVATIONS
+from ..training._augment import BatchAugmenter
 from ..training._budget import REFERENCE_BATCH, auto_dropout, auto_lr, auto_patience
 from ..training._device import loadable_device, resolve_device
 from ..training._inference import check_output_shape, forward_in_chunks
@@ -87,6 +90,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
+        "augmentation": [callable, None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -121,6 +125,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         batch_size="auto",
         max_epochs=200,
         shuffle=True,
+        augmentation=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -151,6 +156,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.shuffle = shuffle
+        self.augmentation = augmentation
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -277,6 +283,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     f"instance, got {type(callback).__name__}: {callback!r}."
                 )
             callback._validate_params()
+        if isinstance(self.augmentation, type):
+            raise TypeError(
+                "augmentation must be an instance (such as ImageAugment()) or a function "
+                f"of a batch, got the class {self.augmentation.__name__}."
+            )
+        if isinstance(self.augmentation, BatchAugmentation):
+            self.augmentation._validate_params()
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise TypeError(
                 "module must be a built-in name, a torch.nn.Module subclass or a "
@@ -304,8 +317,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     self, "no_validation", y, multi_output=True, y_numeric=self._y_numeric
                 )
                 check_consistent_length(X, y)
-            _check_feature_names(self, X, reset=reset)
-            _check_n_features(self, X, reset=reset)
+            view = layer.features_view(X)
+            _check_feature_names(self, view, reset=reset)
+            _check_n_features(self, view, reset=reset)
             return X, y
         if y is None:
             return validate_data(self, X, reset=reset, **checks), None
@@ -342,7 +356,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             Numeric arrays of any int or float dtype, sparse matrices, or a
             DataFrame (its column names go to ``feature_names_in_``; with
             ``preprocessing="auto"`` it may hold text, category, boolean and
-            datetime columns and missing values).
+            datetime columns and missing values). For a sequence module:
+            ``(n_samples, n_timesteps)``, ``(n_samples, n_channels,
+            n_timesteps)`` or a list of ``(n_channels, n_timesteps_i)`` arrays,
+            NaN-padded at the end (see :class:`skneural.data.SequenceInput`).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -440,6 +457,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 else None
             )
             generator = torch.Generator().manual_seed(int(torch_seed))
+            augment = self._batch_augmenter(seed_rng, device, y_tensor, continuing)
             epochs_done = self.n_iter_ if continuing else 0
             callbacks = self._fit_callbacks(
                 n_train=len(train_index),
@@ -462,6 +480,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     X, y, weights, epochs_done, (split_seed, torch_seed)
                 ),
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
+                augment=augment,
             )
             try:
                 trainer.fit(train, valid, n_epochs=n_epochs)
@@ -489,6 +508,30 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         """The training loss of each epoch, as scikit-learn's MLP names it."""
         check_is_fitted(self, "history_")
         return self.history_.column("train_loss")
+
+    def _batch_augmenter(self, seed_rng, device, y_tensor, continuing):
+        """The ``augmentation`` with a generator of its own on ``device``, or ``None``.
+
+        Its seed is the third draw from ``random_state`` (made only with an
+        augmentation, so fits without one are unchanged), shifted per
+        continued fit like the other seeds.
+        """
+        if self.augmentation is None:
+            return None
+        if isinstance(self.augmentation, BatchAugmentation):
+            self.augmentation.check_input_layer(self.input_layer_)
+        seed = int(seed_rng.randint(_SEED_HIGH))
+        if continuing:
+            seed = (seed + self.n_iter_) % _SEED_HIGH
+        generator = torch.Generator(device=device).manual_seed(seed)
+        n_classes = (
+            self._augmentation_n_classes() if not torch.is_floating_point(y_tensor) else None
+        )
+        return BatchAugmenter(self.augmentation, generator, n_classes)
+
+    def _augmentation_n_classes(self):
+        """Number of classes of class-index targets, for mixing augmentations."""
+        return None
 
     def _calibrate(self, valid):
         """Post-training step on the validation rows (``None`` without them);
@@ -666,7 +709,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # Sequence modules read NaN as padding (or a missing step) and need dense X.
+        sequences = module_input_kind(self.module) == "sequence"
+        tags.input_tags.sparse = not sequences
+        tags.input_tags.allow_nan = sequences
         return tags
 
 

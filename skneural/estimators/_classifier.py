@@ -116,6 +116,7 @@ default="log_loss"
         batch_size="auto",
         max_epochs=200,
         shuffle=True,
+        augmentation=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -148,6 +149,7 @@ default="log_loss"
             batch_size=batch_size,
             max_epochs=max_epochs,
             shuffle=shuffle,
+            augmentation=augmentation,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
@@ -230,6 +232,9 @@ default="log_loss"
         if self.temperature_scaling and valid is not None:
             logits = forward_in_chunks(self.module_, valid.X, self.device_, rows=valid.rows)
             self.temperature_ = fit_temperature(logits, valid.y, self._link, valid.weight)
+
+    def _augmentation_n_classes(self):
+        return None if self._multilabel else len(self.classes_)
 
     def _stratify_labels(self, y_encoded):
         return None if self._multilabel else y_encoded.numpy()

@@ -79,6 +79,21 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         Maximum number of passes over the training data.
     shuffle : bool, default=True
         Reshuffle the rows every epoch.
+    augmentation : BatchAugmentation, callable or None, default=None
+        Random transforms of each training mini-batch, on the training
+        device, after the input layer (never applied to validation rows or in
+        predict). A :class:`~skneural.augmentation.BatchAugmentation` (such as
+        :class:`~skneural.augmentation.ImageAugment`) is called as
+        ``augmentation(X, y, generator=..., n_classes=...)`` with a generator
+        of its own, seeded from ``random_state`` and saved in checkpoints, so
+        fits stay bit-identical on CPU; its settings are parameters
+        ``augmentation__<name>`` (searchable). Mixing transforms (mixup,
+        cutmix) turn a classifier's targets into class probabilities, which
+        the built-in losses accept (a callable ``loss`` then receives them
+        too); one that cannot apply to the targets (cutmix on a regression
+        target) raises a ``ValueError``. Any other callable is called on the
+        input batch alone, ``augmentation(X) -> X``, and draws from torch's
+        global generator, which the fit seeds from ``random_state``.
     early_stopping : bool, default=True
         Stop when the validation loss (the training loss when there is no
         validation data) has not improved by ``tol`` for ``n_iter_no_change``

@@ -292,7 +292,21 @@ class SequenceModule(nn.Module):
         Embed token ids in ``[0, vocab_size)``.
     embedding_dim : int
         Length of each token's embedding.
+
+    Attributes
+    ----------
+    input_kind : str
+        ``"sequence"`` (class attribute): the estimators read a 2-D ``X``
+        as univariate sequences ``(n, T)`` for these modules. A user's
+        module class declares the same to get sequence inputs.
+    accepts_any_length : bool
+        True (class attribute): the module takes sequences of any length,
+        so the estimators predict on lengths other than the training one. A
+        user's sequence module without it must get the training length.
     """
+
+    input_kind = "sequence"
+    accepts_any_length = True
 
     def __init__(
         self,

@@ -178,6 +178,8 @@ def _smoothed_sigmoid_bce(smoothing: float) -> Callable:
 
 def _smoothed_binary_bce(smoothing: float) -> Callable:
     def function(y_pred, y_true):
+        if y_true.ndim == 2:  # class probabilities (mixing augmentations): P(class 1)
+            y_true = y_true[:, 1]
         targets = _smooth(y_true, y_pred.dtype, smoothing)
         return F.binary_cross_entropy_with_logits(y_pred[:, 0], targets, reduction="none")
 

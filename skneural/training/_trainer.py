@@ -93,6 +93,10 @@ class Trainer:
         ``penalty(weights) -> scalar`` added to each batch loss, where
         ``weights`` are the module's weight matrices (see
         :func:`~skneural.training._regularization.make_weight_penalty`).
+    augment : callable, optional
+        ``augment(X, y) -> (X, y)`` applied to each training batch (never to
+        validation data), with a ``state_dict``/``load_state_dict`` pair for
+        its random state (see :class:`~skneural.training._augment.BatchAugmenter`).
 
     Attributes
     ----------
@@ -128,6 +132,7 @@ class Trainer:
         verbose=0,
         identity=None,
         penalty=None,
+        augment=None,
     ):
         self.module = module
         self.loss = loss
@@ -147,6 +152,7 @@ class Trainer:
         self.max_epochs = self.epoch
         self.batches_per_epoch = 0
         self.penalty = penalty
+        self.augment = augment
         self._identity_factory = identity
         self._identity = None
 
@@ -229,13 +235,15 @@ class Trainer:
 
         The module and optimizer states, each callback's ``state_dict()``,
         the random number generators (torch's global CPU and CUDA generators,
-        which drive dropout, and the shuffling generator), the history and
-        the stop flag. Only tensors and plain Python values, so it loads with
+        which drive dropout, the shuffling generator and the augmentation's),
+        the history and the stop flag. Only tensors and plain Python values, so it loads with
         ``torch.load(weights_only=True)``.
         """
         rng = {"torch": torch.get_rng_state(), "shuffle": self.generator.get_state()}
         if self.device.type == "cuda":
             rng["cuda"] = torch.cuda.get_rng_state(self.device)
+        if self.augment is not None:
+            rng["augmentation"] = self.augment.state_dict()
         return {
             "run_id": self.run_id,
             "identity": self.identity,
@@ -292,6 +300,8 @@ class Trainer:
             callback.load_state_dict(entry["state"])
         torch.set_rng_state(state["rng"]["torch"])
         self.generator.set_state(state["rng"]["shuffle"])
+        if self.augment is not None:
+            self.augment.load_state_dict(state["rng"]["augmentation"])
         if "cuda" in state["rng"] and self.device.type == "cuda":
             torch.cuda.set_rng_state(state["rng"]["cuda"], self.device)
         self.history[:] = [dict(row) for row in state["history"]]
@@ -332,6 +342,8 @@ class Trainer:
                     callback.on_batch_begin(self, batch=batch)
             index = slice(start, stop) if order is None else order[start:stop]
             X, y = data.inputs(index), data.y[index]
+            if self.augment is not None:
+                X, y = self.augment(X, y)
             w = None if data.weight is None else data.weight[index]
             optimizer.zero_grad(set_to_none=True)
             batch_loss = loss.batch_loss(module(X), y, w, mean_weight)

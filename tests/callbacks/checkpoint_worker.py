@@ -1,11 +1,13 @@
 """Subprocess body of the checkpoint tests: one training run, optionally killed.
 
-Usage: python checkpoint_worker.py CHECKPOINT_DIR OUTPUT_FILE [KILL_EPOCH]
+Usage: python checkpoint_worker.py CHECKPOINT_DIR OUTPUT_FILE
 
-The run kills its own process with SIGKILL in the middle of epoch KILL_EPOCH
-(after its third batch): no Python clean-up runs, exactly like a crash or an
-out-of-memory kill. The killing callback is in the configuration in every run,
-so a killed run and its resumption are the same fit.
+With ``SKNEURAL_KILL_EPOCH`` set, the run kills its own process with SIGKILL
+in the middle of that epoch (after its third batch): no Python clean-up runs,
+exactly like a crash or an out-of-memory kill. The killing callback is in the
+configuration in every run, so a killed run and its resumption are the same
+fit. With ``SKNEURAL_WORKER_AUGMENT=1`` the fit also augments its training
+batches (noise and mixup drawn from the augmentation's own generator).
 """
 
 import os
@@ -13,9 +15,11 @@ import signal
 import sys
 
 import numpy as np
+import torch
 from sklearn.datasets import make_classification
 
 from skneural import NeuralClassifier
+from skneural.augmentation import BatchAugmentation, mix_targets
 from skneural.callbacks import Callback, Checkpoint, LRScheduler
 
 
@@ -27,6 +31,21 @@ class KillMidEpoch(Callback):
         target = os.environ.get("SKNEURAL_KILL_EPOCH")
         if target and trainer.epoch + 1 == int(target) and batch == 3:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+class NoiseMixup(BatchAugmentation):
+    """Gaussian noise on the inputs, then mixup of random row pairs."""
+
+    def augment_inputs(self, X, generator):
+        return X + 0.1 * torch.randn(X.shape, generator=generator, dtype=X.dtype)
+
+    def mix(self, X, y, generator, n_classes=None):
+        partner = torch.randperm(len(X), generator=generator)
+        weight = torch.rand(len(X), generator=generator)
+        return (
+            weight[:, None] * X + (1 - weight[:, None]) * X[partner],
+            mix_targets(y, partner, weight, n_classes),
+        )
 
 
 def main(checkpoint_dir, output_file):
@@ -46,6 +65,7 @@ def main(checkpoint_dir, output_file):
             LRScheduler("step", params={"step_size": 3, "gamma": 0.5}),
             Checkpoint(checkpoint_dir),
         ],
+        augmentation=NoiseMixup() if os.environ.get("SKNEURAL_WORKER_AUGMENT") else None,
         random_state=0,
     )
     clf.fit(X, y)

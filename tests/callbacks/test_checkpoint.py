@@ -27,9 +27,12 @@ WORKER = Path(__file__).with_name("checkpoint_worker.py")
 ROOT = Path(__file__).parents[2]
 
 
-def _run_worker(checkpoint_dir, output, kill_epoch=None):
+def _run_worker(checkpoint_dir, output, kill_epoch=None, augment=False):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     env.pop("SKNEURAL_KILL_EPOCH", None)
+    env.pop("SKNEURAL_WORKER_AUGMENT", None)
+    if augment:
+        env["SKNEURAL_WORKER_AUGMENT"] = "1"
     if kill_epoch is not None:
         env["SKNEURAL_KILL_EPOCH"] = str(kill_epoch)
     return subprocess.run(
@@ -41,18 +44,20 @@ def _run_worker(checkpoint_dir, output, kill_epoch=None):
     )
 
 
-def test_sigkill_mid_epoch_then_resume_is_bit_identical(tmp_path):
-    # Shuffling, dropout, an LR schedule and early stopping are all on.
-    reference = _run_worker(tmp_path / "reference", tmp_path / "reference.npz")
+@pytest.mark.parametrize("augment", [False, True], ids=["plain", "augmented"])
+def test_sigkill_mid_epoch_then_resume_is_bit_identical(tmp_path, augment):
+    # Shuffling, dropout, an LR schedule and early stopping are all on, and
+    # with ``augment`` the batches get noise and mixup from their own generator.
+    reference = _run_worker(tmp_path / "reference", tmp_path / "reference.npz", augment=augment)
     assert reference.returncode == 0, reference.stderr
 
-    killed = _run_worker(tmp_path / "run", tmp_path / "killed.npz", kill_epoch=7)
+    killed = _run_worker(tmp_path / "run", tmp_path / "killed.npz", kill_epoch=7, augment=augment)
     assert killed.returncode == -signal.SIGKILL
     assert not (tmp_path / "killed.npz").exists()
     (latest,) = (tmp_path / "run").glob("*/latest.pt")
     assert len(load_checkpoint(latest)["history"]) == 6
 
-    resumed = _run_worker(tmp_path / "run", tmp_path / "resumed.npz")
+    resumed = _run_worker(tmp_path / "run", tmp_path / "resumed.npz", augment=augment)
     assert resumed.returncode == 0, resumed.stderr
 
     expected, actual = np.load(tmp_path / "reference.npz"), np.load(tmp_path / "resumed.npz")

@@ -43,7 +43,6 @@ Results go to ``benchmarks/results/bench_scaling.csv`` unless ``--output``.
 import argparse
 import csv
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -308,13 +307,13 @@ def main(argv=None) -> int:
                 state = row.get("error") or f"fit {row['fit_s']:.2f} s"
                 print(f"  {model} {dtype} {n_rows}: {state}", flush=True)
     print("\n" + format_table(rows))
-    skneural = [
-        r["fit_extra_x_data"] for r in rows if r["model"] == "skneural_epochs" and "fit_s" in r
-    ]
-    if skneural:
+    fixed_epochs = [r for r in rows if r["model"] == "skneural_epochs" and "fit_s" in r]
+    for dtype in dict.fromkeys(r["dtype"] for r in fixed_epochs):
+        largest = max((r for r in fixed_epochs if r["dtype"] == dtype), key=lambda r: r["rows"])
         print(
-            f"\nskneural fit memory above the data: median {statistics.median(skneural):.2f}x "
-            "the float32 data"
+            f"\nskneural fit memory above the data, {dtype}, {largest['rows']} rows: "
+            f"{largest['fit_extra_x_data']:.2f}x the float32 data "
+            "(smaller tables add a fixed cost)"
         )
     write_csv(output, rows)
     print(f"wrote {output}")

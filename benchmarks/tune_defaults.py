@@ -177,6 +177,18 @@ CANDIDATES = {
     "bs_rows": Candidate(_rows_dependent_batch, description="~64 steps per epoch, 128 to 1024"),
     "bs128": Candidate({"batch_size": 128}),
     "lr_sqrt_bs": Candidate(_lr_for_batch, description="lr x sqrt(auto batch / 128)"),
+    "lr_sqrt_bs_x2": Candidate(
+        lambda dataset, n_train: {"lr": 2 * _lr_for_batch(dataset, n_train)["lr"]},
+        description="twice lr_sqrt_bs",
+    ),
+    "budget16": Candidate(
+        {"max_epochs": 16, "callbacks": [LRScheduler("cosine", step_every="batch")]},
+        description="16 epochs, cosine decay over them, early stopping kept",
+    ),
+    "budget32": Candidate(
+        {"max_epochs": 32, "callbacks": [LRScheduler("cosine", step_every="batch")]},
+        description="32 epochs, cosine decay over them, early stopping kept",
+    ),
     "val0.2": Candidate({"validation_fraction": 0.2}),
     "one_cycle": Candidate(
         {"callbacks": [LRScheduler("one_cycle", step_every="batch")], "early_stopping": False},

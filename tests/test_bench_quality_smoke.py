@@ -71,3 +71,22 @@ def test_several_model_seeds_per_fold(tmp_path):
     ]
     skneural = [float(row["rmse"]) for row in raw if row["model"] == "skneural"]
     assert len(set(skneural)) == 4  # another seed, another network
+
+
+def test_old_defaults_model_matches_the_new_on_small_tables_and_gets_its_verdict(tmp_path):
+    # Below ~11,600 training rows the "auto" rules give the old values, so the
+    # old defaults, spelled out, must train the very same networks.
+    output = tmp_path / "old.csv"
+    result = run_script(
+        "benchmarks/bench_quality.py",
+        *("--quick", "--datasets", "Vocab", "--models", "skneural", "skneural_old", "hgb"),
+        *("--output", str(output)),
+    )
+    assert result.returncode == 0, result.stderr
+    raw = read_csv(tmp_path / "old_raw.csv")
+    by_model = {
+        model: [row["rmse"] for row in raw if row["model"] == model]
+        for model in ("skneural", "skneural_old")
+    }
+    assert len(by_model["skneural"]) == 2 and by_model["skneural"] == by_model["skneural_old"]
+    assert "4. fit time at most 10x HGB's on every dataset (old -> new)" in result.stdout

@@ -27,5 +27,5 @@ def test_quick_run_measures_time_and_memory_per_case(tmp_path):
         assert float(row["data_f32_mb"]) == int(row["rows"]) * 10 * 4 / 2**20
         if row["model"] == "skneural_epochs":
             assert row["epochs"] == "1" and float(row["us_per_epoch_row"]) > 0
-    assert "Time per epoch per training row" in result.stdout
+    assert "time per epoch per training row" in result.stdout
     assert "float64: 2000:" in result.stdout

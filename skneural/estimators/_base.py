@@ -30,7 +30,7 @@ from ..nn._mlp import ACTIVATIONS
 from ..training._augment import BatchAugmenter
 from ..training._budget import REFERENCE_BATCH, auto_dropout, auto_lr, auto_patience
 from ..training._device import loadable_device, resolve_device
-from ..training._inference import check_output_shape, forward_in_chunks
+from ..training._inference import check_output_shape, forward_in_chunks, input_tensor
 from ..training._interrupt import interrupt_should_propagate
 from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
@@ -449,7 +449,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 self._optimizer = self._make_optimizer(batch_size)
             # One network input on the device, shared by the training and
             # validation rows (never copied into subsets).
-            X_device = torch.from_numpy(X).to(device)
+            X_device = input_tensor(X).to(device)
             train = self._tensor_data(X_device, y_tensor, weights, train_index)
             valid = (
                 self._tensor_data(X_device, y_tensor, weights, valid_index)

@@ -136,7 +136,12 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         dedicated machine ("all" uses every available core). "auto" uses
         1 thread inside a joblib worker (a parallel search or ensemble)
         and otherwise torch's own thread count (``OMP_NUM_THREADS``,
-        ``threadpoolctl`` limits and ``torch.set_num_threads`` apply).
+        ``threadpoolctl`` limits and ``torch.set_num_threads`` apply). The
+        rule: keep 1 inside parallel searches and ensembles and on shared
+        machines (2 threads ran a fit 9-12x slower than 1 on two busy
+        cores, ``benchmarks/bench_threads.py``); use "auto" or "all" for a
+        single fit of a large network on cores of its own. An int must be
+        between 1 and the available cores (``ValueError`` otherwise).
     verbose : int, default=0
         Print one line per epoch when positive.
     warm_start : bool, default=False

@@ -1,5 +1,7 @@
 """Forward passes in large chunks, without autograd."""
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -61,8 +63,24 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
 
 def _to_tensor(X, device) -> torch.Tensor:
     if isinstance(X, np.ndarray):
-        X = torch.from_numpy(X)
+        X = input_tensor(X)
     return X.to(device, non_blocking=True)
+
+
+def input_tensor(X: np.ndarray) -> torch.Tensor:
+    """A tensor sharing the memory of the network input ``X``, also when ``X``
+    is read-only (a ``numpy.memmap`` opened with ``mode="r"``, an array with
+    ``writeable=False``).
+
+    torch warns that writing to a tensor over read-only memory is undefined;
+    skneural only reads its network inputs, so the warning is silenced here
+    rather than the user's data copied.
+    """
+    if X.flags.writeable:
+        return torch.from_numpy(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.from_numpy(X)
 
 
 def check_output_shape(module, sample: np.ndarray, n_outputs: int, device, owner: str) -> None:

@@ -62,7 +62,7 @@ def test_all_is_every_available_core():
     assert resolve_n_threads("all") == available_cores()
 
 
-@pytest.mark.parametrize("n_threads", [True, available_cores() + 1])
+@pytest.mark.parametrize("n_threads", [True, 0, -1, 1.5, "many", available_cores() + 1])
 def test_out_of_range_thread_counts_are_clear_errors(classification_data, n_threads):
     clf = NeuralClassifier(n_threads=n_threads, **FAST)
     with pytest.raises(ValueError, match="n_threads"):

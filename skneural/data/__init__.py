@@ -6,15 +6,17 @@ registered with :func:`register_input_layer`. The checks and splits the
 estimators use are internal: import them from the private submodules.
 """
 
+from ._image_input import ImageInput
 from ._input_layer import InputLayer, register_input_layer, select_input_layer
 from ._numeric_input import NumericInput
 from ._tabular_input import TabularInput
 from ._transformer_input import TransformerInput
 
-for _case in (NumericInput, TransformerInput, TabularInput):
+for _case in (NumericInput, TransformerInput, TabularInput, ImageInput):
     register_input_layer(_case)
 
 __all__ = [
+    "ImageInput",
     "InputLayer",
     "NumericInput",
     "TabularInput",

@@ -21,6 +21,7 @@ from ..augmentation import BatchAugmentation
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
+from ..data._image_input import ImageInput
 from ..data._input_layer import select_input_layer
 from ..data._split import validation_split
 from ..data._validation import check_numeric_target
@@ -568,7 +569,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 ),
                 "batch_norm": self.batch_norm,
             },
-            module_params=self.module_params or {},
+            module_params={
+                name: value
+                for name, value in (self.module_params or {}).items()
+                if name not in self.input_layer_.consumed_module_params
+            },
             training_data=lambda: X[train_index],
         ).to(device)
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
@@ -696,7 +701,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # Images are dense arrays; tables may be sparse matrices.
+        tags.input_tags.sparse = not ImageInput.accepts(self.get_params(deep=False), None)
         return tags
 
 

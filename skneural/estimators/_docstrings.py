@@ -150,8 +150,8 @@ n_features_in_ : int
         Column names, when ``X`` was a DataFrame with string column names.
     input_layer_ : skneural.data.InputLayer
         How ``X`` becomes the network's input tensor, fitted on the training
-        data: the case chosen (``kind``: "numeric", "tabular" or
-        "transformer"), the tensor's ``input_shape_`` and ``layout`` and its
+        data: the case chosen (``kind``: "numeric", "tabular",
+        "transformer" or "image"), the tensor's ``input_shape_`` and ``layout`` and its
         integer-code columns (``code_columns_``).
     preprocessor_ : transformer or None
         The fitted input transformer, ``input_layer_.preprocessor_``: a

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from ..augmentation import BatchAugmentation
+from ..augmentation import BatchAugmentation, tta_views
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
@@ -91,6 +91,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "augmentation": [callable, None],
+        "tta": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -126,6 +127,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         max_epochs=200,
         shuffle=True,
         augmentation=None,
+        tta=1,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -157,6 +159,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.shuffle = shuffle
         self.augmentation = augmentation
+        self.tta = tta
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -290,6 +293,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
         if isinstance(self.augmentation, BatchAugmentation):
             self.augmentation._validate_params()
+        self._check_tta()
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise TypeError(
                 "module must be a built-in name, a torch.nn.Module subclass or a "
@@ -657,17 +661,46 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return frames
 
     # ------------------------------------------------------------- predict
-    def _forward(self, X):
-        """Validated raw network outputs for ``X`` as a CPU tensor."""
+    def _predict_outputs(self, X, to_prediction):
+        """``to_prediction`` of the network's outputs (float64, on the CPU)
+        for ``X``, averaged over the ``tta`` views of each row."""
         check_is_fitted(self, "module_")
         X = self._validate_inputs(X, reset=False)[0]
+        self._check_tta()
+        outputs = []
         with torch_threads(self.n_threads):
             # Block by block, so predict holds one block of the network input.
-            outputs = [
-                forward_in_chunks(self.module_, block, self.device_).cpu()
-                for block in self.input_layer_.transform_in_chunks(X)
-            ]
+            for block in self.input_layer_.transform_in_chunks(X):
+                total = None
+                for view in self._tta_views(block):
+                    raw = forward_in_chunks(self.module_, view, self.device_).cpu().double()
+                    prediction = to_prediction(raw)
+                    total = prediction if total is None else total + prediction
+                outputs.append(total / self.tta if self.tta > 1 else total)
         return outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+
+    def _check_tta(self):
+        if self.tta > 1 and not isinstance(self.augmentation, BatchAugmentation):
+            raise ValueError(
+                f"tta={self.tta} averages predictions over views made by the input "
+                "transforms of augmentation, which must then be a skneural "
+                "BatchAugmentation (such as ImageAugment()); got "
+                f"augmentation={self.augmentation!r}."
+            )
+
+    def _tta_views(self, block):
+        """The network input ``block`` itself, then its ``tta - 1`` augmented views.
+
+        View ``k`` applies one random transform to every row, from a
+        generator seeded alike for every block, so a row's prediction never
+        depends on the rows predicted with it, and repeated predictions are
+        identical.
+        """
+        if self.tta == 1:
+            return iter([block])
+        generator = torch.Generator(device=self.device_).manual_seed(0)
+        X = torch.from_numpy(block).to(self.device_)
+        return tta_views(self.augmentation, X, self.tta, generator, shared_draws=True)
 
     # --------------------------------------------------------- persistence
     def __getstate__(self):

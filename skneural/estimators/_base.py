@@ -539,14 +539,14 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _run_identity(self, X, y, weights, epochs_done, seeds) -> dict:
         """What this fit's training depends on, as plain values.
 
-        The parameters (``verbose`` and observer callbacks left out), the seeds
+        The parameters (``verbose``, ``tta`` and observer callbacks left out), the seeds
         drawn from ``random_state`` (new ones every fit when it is ``None``),
         the training data and the epochs trained before. Checkpoints resume
         only a fit with the same identity (see
         :mod:`skneural.training._run_identity`).
         """
         params = self.get_params(deep=False)
-        del params["verbose"]
+        del params["verbose"], params["tta"]  # tta acts in predict only
         params["callbacks"] = [cb for cb in self.callbacks or [] if cb._identity() is not None]
         return {
             "estimator": type(self).__name__,

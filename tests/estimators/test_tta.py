@@ -79,3 +79,12 @@ def test_shared_draw_views_equal_one_row_batches(augmentation):
     torch.testing.assert_close(generator.get_state(), after_batch)  # one row's draws
     views = list(tta_views(augmentation, X, 3, generator.manual_seed(3), shared_draws=True))
     torch.testing.assert_close(views[1], view)
+
+
+def test_tta_does_not_change_the_training_run(images):
+    X, y = images
+    identities = [
+        NeuralClassifier(**FAST, augmentation=FLIP, tta=tta)._run_identity(X, y, None, 0, (1, 2))
+        for tta in (1, 3)
+    ]
+    assert identities[0] == identities[1]

@@ -229,7 +229,8 @@ or callable, default="squared_error"
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1-D when the target seen in fit was 1-D.
         """
-        predictions = self._predict_outputs(X, self._link.inverse).numpy()
+        # A lambda: _link exists only once fitted, which _predict_outputs checks first.
+        predictions = self._predict_outputs(X, lambda raw: self._link.inverse(raw)).numpy()
         predictions = predictions * self.y_scale_ + self.y_mean_
         return predictions.ravel() if self._y_ndim == 1 else predictions
 

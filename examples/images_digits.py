@@ -8,8 +8,9 @@ then tunes the depth of the network (``module_params__channels``: two or
 three stages) and the strength of the train-time augmentation
 (``augmentation__rotation`` and ``augmentation__translate``) on the training
 images, and the best model is scored on held-out images, also with
-test-time augmentation (``tta=4``). 25 fits of a small CNN: several minutes
-on one CPU thread.
+test-time augmentation (``tta=4``). Run time: about 12 min of wall time on a
+shared, busy 2-core machine (90 s of CPU time on one thread); the last run
+picked three stages, rotation 15 and no shift, and scored 0.9956 held out.
 """
 
 import os

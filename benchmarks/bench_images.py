@@ -200,9 +200,10 @@ def main(argv=None):
     parser.add_argument("--max-epochs", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=3, help="of the speed runs")
     parser.add_argument("--speed-epochs", type=int, default=5)
-    parser.add_argument("--models", nargs="*", help="only these models (names as printed)")
+    parser.add_argument(
+        "--models", nargs="*", help="only these models (names as printed); no summary or speed"
+    )
     parser.add_argument("--sets", nargs="*", default=["digits", "shifted"], help="data sets")
-    parser.add_argument("--no-speed", action="store_true", help="skip the speed runs")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     folds = {"digits": args.folds, "shifted": args.shifted_folds}

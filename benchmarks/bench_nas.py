@@ -9,7 +9,7 @@ normalisation and numeric embeddings) is searched by
     ``ArchitectureSearchCV`` with its default REINFORCE controller;
 ``evolution``
     the same class with ``strategy="evolution"`` (regularized evolution,
-    Real et al. 2019; population 10, tournaments of 3);
+    Real et al. 2019; population ``--population-size`` 10, tournaments of 3);
 ``random``
     the same class with ``strategy="random"`` (uniform choices; same
     bookkeeping, so the comparison with ``reinforce`` is exact);
@@ -150,8 +150,8 @@ def make_search(method, estimator, space, folds, dataset, seed, args):
             strategy=method,
             n_iter=args.n_iter,
             proposals_per_update=args.proposals_per_update,
-            population_size=min(10, args.n_iter - 1),
-            tournament_size=min(3, args.n_iter - 1),
+            population_size=min(args.population_size, args.n_iter - 1),
+            tournament_size=min(3, args.population_size, args.n_iter - 1),
             random_state=seed,
             **common,
         )
@@ -304,6 +304,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--n-retrain", type=int, default=3, help="weight sharing: retrained")
     parser.add_argument("--n-iter", type=int, default=24, help="architectures per search")
     parser.add_argument("--proposals-per-update", type=int, default=4)
+    parser.add_argument(
+        "--population-size", type=int, default=10, help="evolution: random architectures first"
+    )
     parser.add_argument("--seeds", type=int, default=3, help="search seeds 0 .. seeds-1")
     parser.add_argument("--epochs", type=int, default=12, help="max_epochs of every candidate")
     parser.add_argument("--folds", type=int, default=3)

@@ -77,6 +77,7 @@ def _documented_names() -> dict:
         "skneural.callbacks",
         "skneural.data",
         "skneural.ensemble",
+        "skneural.export",
         "skneural.model_selection",
         "skneural.nn",
         "skneural.preprocessing",

@@ -525,6 +525,12 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         """Number of classes of class-index targets, for mixing augmentations."""
         return None
 
+    @property
+    def loss_curve_(self) -> list:
+        """The training loss of each epoch, as scikit-learn's MLP names it."""
+        check_is_fitted(self, "history_")
+        return self.history_.column("train_loss")
+
     def _calibrate(self, valid):
         """Post-training step on the validation rows (``None`` without them);
         the classifier fits its softmax temperature here."""

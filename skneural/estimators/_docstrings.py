@@ -175,6 +175,9 @@ n_features_in_ : int
         One dict per epoch: ``train_loss``, ``valid_loss`` and the validation
         metric when validation data exist, ``lr`` and ``duration``;
         ``history_.to_frame()`` gives a DataFrame.
+    loss_curve_ : list of float
+        The training loss of each epoch, ``history_.column("train_loss")``
+        (the name of scikit-learn's ``MLPClassifier`` and ``MLPRegressor``).
     n_iter_ : int
         Number of epochs trained.
     callbacks_ : list of Callback

@@ -19,8 +19,7 @@ from ._architecture_space import ArchitectureSpace, Decision, base_param
 from ._names import check_param_names
 from ._neural_step import neural_steps
 
-# Which input each module family takes. Image and sequence families take part
-# once their modules are registered in skneural.nn.BUILTIN_MODULES.
+# Which input each module family of skneural.nn.BUILTIN_MODULES takes.
 FAMILY_INPUTS = {
     "mlp": "tabular",
     "resnet": "tabular",
@@ -30,10 +29,15 @@ FAMILY_INPUTS = {
     "gru": "sequence",
     "lstm": "sequence",
     "inception_time": "sequence",
+    "tcn": "sequence",
     "sequence_transformer": "sequence",
 }
-# The input kinds an array of each number of dimensions can hold.
-_KINDS_BY_NDIM = {2: ("tabular",), 3: ("sequence", "image"), 4: ("image",)}
+# The input kind of an array of each number of dimensions: a table (n, d), a
+# sequence batch (n, C, T) and an image batch (n, C, H, W), as the modules of
+# each kind take them.
+_KINDS_BY_NDIM = {2: ("tabular",), 3: ("sequence",), 4: ("image",)}
+_IMAGE = ("cnn", "resnet_cnn")
+_RECURRENT = ("gru", "lstm")
 # Estimator parameters that reach the module's constructor under the same name.
 _ARCHITECTURE_PARAMS = ("hidden_layer_sizes", "activation", "dropout", "batch_norm")
 
@@ -47,9 +51,10 @@ class SpaceEntry:
     decision : Decision
         Its ``when`` may name earlier entries; the search adds the condition
         on ``module``.
-    families : tuple of str or None
-        The families it applies to; ``None`` for every family (or custom
-        module) whose constructor accepts the parameters it sets.
+    families : tuple or None
+        The families it applies to, ``None`` standing for a custom module
+        in the tuple; ``None`` for every family (or custom module) whose
+        constructor accepts the parameters it sets.
     categorical_only : bool
         Only when the data have categorical columns.
     """
@@ -65,9 +70,9 @@ _EMBEDDINGS = ("periodic", "piecewise_linear")
 _NO_NORM = {"batch_norm": False, "module_params__layer_norm": False}
 
 ENTRIES = (
-    # Depth and per-layer widths of hidden_layer_sizes (the MLP, or any module
-    # taking hidden_layer_sizes).
-    SpaceEntry(Decision("depth", _DEPTHS)),
+    # Depth and per-layer widths of hidden_layer_sizes: the MLP's, or a custom
+    # module's that takes it (the sequence modules' dense head is "head").
+    SpaceEntry(Decision("depth", _DEPTHS), ("mlp", None)),
     *(
         SpaceEntry(
             Decision(
@@ -75,7 +80,8 @@ ENTRIES = (
                 _WIDTHS,
                 param=f"hidden_layer_sizes[{layer}]",
                 when={"depth": _DEPTHS[layer:]} if layer else None,
-            )
+            ),
+            ("mlp", None),
         )
         for layer in range(len(_DEPTHS))
     ),
@@ -125,6 +131,74 @@ ENTRIES = (
         Decision("ffn_dropout", (0.0, 0.1, 0.2), param="module_params__ffn_dropout"),
         ("ft_transformer",),
     ),
+    # Image families (n, C, H, W): stages of convolutions, pooled globally, so
+    # every option takes any image size.
+    SpaceEntry(
+        Decision(
+            "channels",
+            {
+                "16-32": {"module_params__channels": (16, 32)},
+                "32-64": {"module_params__channels": (32, 64)},
+                "32-64-128": {"module_params__channels": (32, 64, 128)},
+            },
+        ),
+        _IMAGE,
+    ),
+    SpaceEntry(
+        Decision("convs_per_stage", (1, 2), param="module_params__convs_per_stage"), ("cnn",)
+    ),
+    SpaceEntry(Decision("kernel_size", (3, 5), param="module_params__kernel_size"), ("cnn",)),
+    SpaceEntry(
+        Decision("blocks_per_stage", (1, 2), param="module_params__blocks_per_stage"),
+        ("resnet_cnn",),
+    ),
+    # Sequence families (n, C, T): recurrent, convolutional and attention
+    # encoders, each with its own size decisions.
+    SpaceEntry(
+        Decision("hidden_size", (32, 64, 128), param="module_params__hidden_size"), _RECURRENT
+    ),
+    SpaceEntry(Decision("recurrent_layers", (1, 2), param="module_params__num_layers"), _RECURRENT),
+    SpaceEntry(
+        Decision("bidirectional", (False, True), param="module_params__bidirectional"),
+        _RECURRENT,
+    ),
+    SpaceEntry(
+        Decision("n_filters", (16, 32, 64), param="module_params__n_filters"),
+        ("inception_time", "tcn"),
+    ),
+    SpaceEntry(
+        Decision("inception_depth", (3, 6), param="module_params__depth"), ("inception_time",)
+    ),
+    SpaceEntry(Decision("tcn_depth", (3, 4, 6), param="module_params__depth"), ("tcn",)),
+    SpaceEntry(
+        Decision("tcn_kernel_size", (3, 5, 7), param="module_params__kernel_size"), ("tcn",)
+    ),
+    SpaceEntry(
+        Decision("d_model", (32, 64), param="module_params__d_model"), ("sequence_transformer",)
+    ),
+    SpaceEntry(
+        Decision("transformer_layers", (1, 2), param="module_params__num_layers"),
+        ("sequence_transformer",),
+    ),
+    SpaceEntry(
+        Decision("patch_size", (1, 4), param="module_params__patch_size"),
+        (*_RECURRENT, "sequence_transformer"),
+    ),
+    SpaceEntry(
+        Decision("pooling", ("mean", "last", "attention"), param="module_params__pooling"),
+        _RECURRENT,
+    ),
+    SpaceEntry(
+        Decision(
+            "head",
+            {
+                "linear": {"hidden_layer_sizes": ()},
+                "dense_64": {"hidden_layer_sizes": (64,)},
+                "dense_128": {"hidden_layer_sizes": (128,)},
+            },
+        ),
+        (*_RECURRENT, "inception_time", "tcn", "sequence_transformer"),
+    ),
     # Settings shared by every family that accepts them.
     SpaceEntry(Decision("activation", ("relu", "gelu", "silu", "selu"), param="activation")),
     SpaceEntry(Decision("dropout", (0.0, 0.1, 0.2, 0.3, 0.5), param="dropout")),
@@ -157,10 +231,12 @@ def architecture_space(estimator, X=None, *, families=None) -> ArchitectureSpace
 
     The first decision is the module family: every family of
     ``FAMILY_INPUTS`` that is registered in ``skneural.nn.BUILTIN_MODULES``
-    and suits the input (``"mlp"``, ``"resnet"`` and ``"ft_transformer"``
-    for a table; image and sequence families for 4-d and 3-d arrays, once
-    registered). Then, each only for the families whose constructor accepts
-    it:
+    and takes the input, told by its number of dimensions: ``"mlp"``,
+    ``"resnet"`` and ``"ft_transformer"`` for a table ``(n, d)``;
+    ``"gru"``, ``"lstm"``, ``"inception_time"``, ``"tcn"`` and
+    ``"sequence_transformer"`` for sequences ``(n, C, T)``; ``"cnn"`` and
+    ``"resnet_cnn"`` for images ``(n, C, H, W)``. Then, each only for the
+    families whose constructor accepts it:
 
     - MLP: ``depth`` (1-4 layers) and ``width_1`` .. ``width_4`` (32-512, one
       per layer taken), ``normalization`` (none, batch or layer norm);
@@ -169,6 +245,15 @@ def architecture_space(estimator, X=None, *, families=None) -> ArchitectureSpace
       ``residual_dropout``;
     - FT-Transformer: ``ft_blocks``, ``ft_d_token`` (kept small for CPUs),
       ``attention_dropout``, ``ffn_dropout``;
+    - CNN and ResNet-CNN: ``channels`` (stages and their widths), and
+      ``convs_per_stage``, ``kernel_size`` (CNN) or ``blocks_per_stage``
+      (ResNet-CNN);
+    - sequence modules: ``hidden_size``, ``recurrent_layers``,
+      ``bidirectional``, ``pooling`` (GRU, LSTM); ``n_filters`` with
+      ``inception_depth`` (InceptionTime) or ``tcn_depth`` and
+      ``tcn_kernel_size`` (TCN); ``d_model``, ``transformer_layers``
+      (sequence transformer); ``patch_size`` (GRU, LSTM, transformer); and
+      ``head``, the dense layers after pooling;
     - shared: ``activation``, ``dropout``, ``numeric_embedding`` (none,
       periodic, piecewise-linear) and its ``d_embedding``, and
       ``categorical_embedding_dim`` when ``X`` is a DataFrame with
@@ -185,8 +270,9 @@ def architecture_space(estimator, X=None, *, families=None) -> ArchitectureSpace
         exactly one. Names are those of the skneural estimator itself; the
         search adds the step prefix.
     X : array-like or DataFrame, default=None
-        The training data, which decides the families (by its number of
-        dimensions) and whether categorical embeddings are searched.
+        The training data (or one batch of it), which decides the families
+        (by its number of dimensions) and whether categorical embeddings are
+        searched.
         ``None`` is a numeric table.
     families : sequence of str or None, default=None
         Keep only these module families (e.g. ``("mlp", "resnet")``);
@@ -211,6 +297,12 @@ def architecture_space(estimator, X=None, *, families=None) -> ArchitectureSpace
     categorical = _has_categorical_columns(X)
     if isinstance(net.module, str):
         wanted = families
+        unknown = sorted(set(wanted or ()) - set(FAMILY_INPUTS))
+        if unknown:
+            raise ValueError(
+                f"families names {unknown}, which are not module families of the default "
+                f"space; choose among {list(FAMILY_INPUTS)}."
+            )
         families = {
             name: BUILTIN_MODULES[name]
             for name, kind in FAMILY_INPUTS.items()
@@ -282,7 +374,9 @@ def input_kinds(X) -> tuple:
         return ("tabular",)
     ndim = len(X.shape) if hasattr(X, "shape") else np.ndim(X)
     if ndim not in _KINDS_BY_NDIM:
-        raise ValueError(f"X has {ndim} dimensions; expected 2 (a table), 3 or 4.")
+        raise ValueError(
+            f"X has {ndim} dimensions; expected 2 (a table), 3 (sequences) or 4 (images)."
+        )
     return _KINDS_BY_NDIM[ndim]
 
 

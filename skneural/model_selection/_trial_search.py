@@ -141,6 +141,20 @@ class CandidateEvaluator:
 
     @staticmethod
     def _scored(params: dict, outs: list) -> Candidate:
+        """A candidate of fitted folds: failed when a fit failed or a score is not finite.
+
+        A scorer that raises (say, on NaN predictions of a diverging network)
+        gives a fold scikit-learn's ``error_score`` without a fit error; such a
+        score can be neither ranked nor learnt from, so the fold's
+        ``fit_error`` says what happened and the candidate fails.
+        """
+        for out in outs:
+            if out["fit_error"] is None and not math.isfinite(out["test_scores"]):
+                out["fit_error"] = (
+                    f"The fit succeeded but its test score is {out['test_scores']}: the "
+                    "scorer failed (see scikit-learn's 'Scoring failed' warning) or returned a "
+                    "non-finite value."
+                )
         failed = any(out["fit_error"] is not None for out in outs)
         return Candidate(params, outs, "FAIL" if failed else "COMPLETE")
 

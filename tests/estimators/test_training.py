@@ -26,6 +26,16 @@ def test_history_records_train_and_validation(classification_data):
     assert clf.n_iter_ == 20
 
 
+def test_loss_curve_is_the_training_loss_per_epoch(classification_data):
+    clf = NeuralClassifier(**FAST)
+    assert not hasattr(clf, "loss_curve_")
+    with pytest.raises(NotFittedError):
+        _ = clf.loss_curve_
+    clf.fit(*classification_data)
+    assert clf.loss_curve_ == [row["train_loss"] for row in clf.history_]
+    assert len(clf.loss_curve_) == clf.n_iter_
+
+
 def test_no_validation_split(classification_data):
     params = {**FAST, "validation_fraction": 0.0, "early_stopping": False}
     clf = NeuralClassifier(**params).fit(*classification_data)

@@ -224,6 +224,36 @@ def test_failing_candidates_are_recorded_and_rewarded(small_classification):
         clone(search).set_params(error_score="raise").fit(X, y)
 
 
+@pytest.mark.filterwarnings("ignore:Scoring failed")
+def test_a_failing_scorer_fails_the_candidate(small_classification):
+    X, y = small_classification
+
+    def scorer(estimator, X, y):
+        if estimator.hidden_layer_sizes == (4,):
+            raise ValueError("Input contains NaN.")
+        return estimator.score(X, y)
+
+    space = ArchitectureSpace([Decision("width", (4, 8, 16), param="hidden_layer_sizes[0]")])
+    search = ArchitectureSearchCV(
+        NeuralClassifier(**MICRO),
+        space,
+        n_iter=3,
+        proposals_per_update=2,
+        cv=2,
+        scoring=scorer,
+        random_state=0,
+    )
+    with pytest.warns(FitFailedWarning, match="test score is nan: the scorer failed"):
+        search.fit(X, y)
+    results = search.cv_results_
+    failed = np.array([a["width"] == 4 for a in results["architecture"]])
+    assert failed.any()
+    assert list(results["state"]) == ["FAIL" if f else "COMPLETE" for f in failed]
+    assert (results["rank_test_score"][failed] == 3).all()
+    assert np.isfinite(search.best_score_) and search.best_params_["hidden_layer_sizes"] != (4,)
+    assert all(np.isfinite(record["mean_reward"]) for record in search.policy_history_)
+
+
 @pytest.mark.parametrize(
     "params, match",
     [

@@ -12,7 +12,7 @@ from sklearn.model_selection import ParameterSampler
 from skneural import NeuralClassifier, NeuralRegressor
 from skneural.model_selection import ArchitectureSpace, Decision, architecture_space
 from skneural.model_selection._architecture_families import check_space
-from skneural.nn._factory import BUILTIN_MODULES
+from skneural.nn._factory import BUILTIN_MODULES, build_module
 
 
 def layered_space():
@@ -200,25 +200,81 @@ def test_default_space_of_a_custom_module_keeps_what_it_accepts():
     assert space.decision("width_1").when == {}
 
 
-def test_a_registered_image_family_joins_for_image_input(monkeypatch):
-    class TinyCNN(torch.nn.Module):
-        def __init__(self, n_features_in, n_outputs, dropout=0.0):
-            super().__init__()
+IMAGES = np.zeros((4, 1, 8, 8), dtype=np.float32)
+SEQUENCES = np.zeros((4, 2, 16), dtype=np.float32)
 
-    monkeypatch.setitem(BUILTIN_MODULES, "cnn", TinyCNN)
-    images = np.zeros((4, 1, 8, 8))
-    space = architecture_space(NeuralClassifier(), images)
-    assert space.decision("module").labels == ("cnn",)
-    assert space.decision("dropout").when == {"module": ("cnn",)}
+
+def test_image_input_searches_the_image_modules():
+    space = architecture_space(NeuralClassifier(), IMAGES)
+    assert space.decision("module").labels == ("cnn", "resnet_cnn")
+    assert space.decision("channels").when == {"module": ("cnn", "resnet_cnn")}
+    assert space.decision("kernel_size").when == {"module": ("cnn",)}
+    assert space.decision("dropout").when == {"module": ("cnn", "resnet_cnn")}
+    assert not {"depth", "numeric_embedding", "hidden_size"} & {d.name for d in space}
+    check_space(space, NeuralClassifier(), IMAGES)
     # on a table, an image module is a decision the estimator cannot take
     table_space = ArchitectureSpace([Decision("module", ("mlp", "cnn"), param="module")])
     with pytest.raises(ValueError, match="'cnn', which takes image input, but X holds tabular"):
         check_space(table_space, NeuralClassifier(), np.zeros((4, 3)))
 
 
-def test_no_family_for_the_input_is_an_error():
-    with pytest.raises(ValueError, match="No registered module family takes input"):
-        architecture_space(NeuralClassifier(), np.zeros((4, 1, 8, 8)))
+def test_sequence_input_searches_the_sequence_modules():
+    space = architecture_space(NeuralRegressor(), SEQUENCES)
+    assert space.decision("module").labels == (
+        "gru",
+        "lstm",
+        "inception_time",
+        "tcn",
+        "sequence_transformer",
+    )
+    assert space.decision("hidden_size").when == {"module": ("gru", "lstm")}
+    assert space.decision("tcn_depth").when == {"module": ("tcn",)}
+    # the dense head after pooling is one decision, not the MLP's depth and widths
+    assert space.decision("head").when["module"] == space.decision("module").labels
+    assert not {"depth", "width_1", "channels"} & {d.name for d in space}
+    check_space(space, NeuralRegressor(), SEQUENCES)
+    with pytest.raises(ValueError, match="'gru', which takes sequence input, but X holds image"):
+        check_space(space, NeuralRegressor(), IMAGES)
+
+
+@pytest.mark.parametrize("X", [IMAGES, SEQUENCES], ids=["images", "sequences"])
+def test_every_default_architecture_builds_a_working_module(X):
+    """Each decision of the default space is one the module can take: random
+    architectures of every family build through the estimator's parameters and
+    run forward on the input."""
+    space = architecture_space(NeuralClassifier(), X)
+    rng = np.random.RandomState(0)
+    families = Counter()
+    for _ in range(40):
+        architecture = space.walk(lambda _p, decision, _c: rng.randint(len(decision.labels)))
+        net = NeuralClassifier().set_params(**space.params_of(architecture))
+        families[net.module] += 1
+        module = build_module(
+            net.module,
+            n_features_in=X.shape[1],
+            n_outputs=3,
+            input_params={"input_shape": X.shape[1:]},
+            architecture_params={
+                "hidden_layer_sizes": tuple(net.hidden_layer_sizes),
+                "activation": net.activation,
+                "dropout": net.dropout,
+                "batch_norm": net.batch_norm,
+            },
+            module_params=net.module_params,
+        ).eval()
+        assert module(torch.as_tensor(X)).shape == (len(X), 3)
+    assert set(families) == set(space.decision("module").labels)
+
+
+def test_no_family_for_the_input_is_an_error(monkeypatch):
+    with pytest.raises(ValueError, match="No registered module family takes input of kinds"):
+        architecture_space(NeuralClassifier(), IMAGES, families=("mlp", "gru"))
+    for name in ("cnn", "resnet_cnn"):
+        monkeypatch.delitem(BUILTIN_MODULES, name)
+    with pytest.raises(ValueError, match=r"kinds \['image'\]; registered modules: \['ft_"):
+        architecture_space(NeuralClassifier(), IMAGES)
+    with pytest.raises(ValueError, match=r"families names \['resnt'\], which are not"):
+        architecture_space(NeuralClassifier(), families=("mlp", "resnt"))
     with pytest.raises(ValueError, match="X has 5 dimensions"):
         architecture_space(NeuralClassifier(), np.zeros((2, 1, 1, 1, 1)))
 
@@ -232,9 +288,14 @@ def test_no_family_for_the_input_is_an_error():
             "names the parameter 'drop_out'.*Did you mean 'dropout'",
         ),
         (
+            [Decision("module", ("mlp", "vgg"), param="module")],
+            NeuralClassifier(),
+            "'vgg', which is not registered",
+        ),
+        (
             [Decision("module", ("mlp", "gru"), param="module")],
             NeuralClassifier(),
-            "'gru', which is not registered",
+            "'gru', which takes sequence input, but X holds tabular",
         ),
         (
             [Decision("blocks", (1, 2), param="module_params__n_blocks")],

@@ -3,7 +3,12 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skneural import NeuralClassifier, NeuralRegressor
+from skneural.augmentation import ImageAugment
 from skneural.utils.estimator_checks import expected_failed_checks
+
+# The image path on the checks' 2-D data: each row is a 1-pixel-high image
+# (input_shape's -1 takes any number of columns), through a small CNN.
+IMAGE = {"module": "cnn", "module_params": {"input_shape": (1, 1, -1), "channels": (8, 16)}}
 
 # Small networks and few epochs keep the ~60 checks per estimator fast; every
 # other parameter keeps its default (early stopping and the validation split
@@ -29,6 +34,8 @@ ESTIMATORS = [
         max_epochs=60,
         lr=1e-2,
     ),
+    NeuralClassifier(**IMAGE, augmentation=ImageAugment(), max_epochs=30, lr=1e-2),
+    NeuralRegressor(**IMAGE, max_epochs=30, lr=1e-2),
 ]
 
 

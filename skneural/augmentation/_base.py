@@ -69,6 +69,34 @@ class BatchAugmentation(BaseEstimator):
         """
         return X
 
+    def augment_view(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Input-only transforms with one random draw shared by every row.
+
+        A test-time augmentation view: each row gets the transform a batch
+        of that row alone would get, so a row's view never depends on the
+        rows beside it. This default augments the rows one by one from the
+        same generator state (subclasses vectorise it), and leaves the
+        generator where one row's draws leave it, whatever the batch size.
+
+        Parameters
+        ----------
+        X : torch.Tensor
+            A network-ready batch.
+        generator : torch.Generator
+            The only source of randomness, on ``X``'s device.
+
+        Returns
+        -------
+        torch.Tensor
+            The transformed batch, same shape and dtype as ``X``.
+        """
+        state = generator.get_state()
+        rows = []
+        for row in range(len(X)):
+            generator.set_state(state)
+            rows.append(self.augment_inputs(X[row : row + 1], generator))
+        return torch.cat(rows) if rows else X
+
     def mix(self, X, y, generator, n_classes=None):
         """Row-mixing transforms of one training batch (none here).
 

@@ -53,9 +53,10 @@ def warp_affine(
     ----------
     X : torch.Tensor of shape (n, C, H, W)
         Floating-point images.
-    angle, zoom : torch.Tensor of shape (n,)
-        Rotation in degrees, and magnification (above 1 zooms in).
-    shift : torch.Tensor of shape (n, 2)
+    angle, zoom : torch.Tensor of shape (n,) or (1,)
+        Rotation in degrees, and magnification (above 1 zooms in); one entry
+        applies to every image.
+    shift : torch.Tensor of shape (n, 2) or (1, 2)
         Shift as fractions of the width and of the height.
     padding_mode : {"zeros", "border", "reflection"}, default="zeros"
         Fill outside the image: zeros, the nearest edge pixel, or the image
@@ -75,7 +76,8 @@ def warp_affine(
     shift_x, shift_y = 2 * shift[:, 0], 2 * shift[:, 1]
     offset_x = sin_x * shift_y - cos * shift_x
     offset_y = -sin_y * shift_x - cos * shift_y
-    theta = torch.stack([cos, -sin_x, offset_x, sin_y, cos, offset_y], dim=1).view(n, 2, 3)
+    theta = torch.stack([cos, -sin_x, offset_x, sin_y, cos, offset_y], dim=1).view(-1, 2, 3)
+    theta = theta.expand(n, 2, 3)
     grid = F.affine_grid(theta, list(X.shape), align_corners=False)
     return F.grid_sample(X, grid, mode="bilinear", padding_mode=padding_mode, align_corners=False)
 
@@ -265,6 +267,25 @@ class ImageAugment(BatchAugmentation):
         _check_batch(X, generator)
         return self._augment_inputs(X, generator)
 
+    def augment_view(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """The input transforms with one random draw applied to every image.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n, C, H, W)
+            Floating-point images on the training device.
+        generator : torch.Generator
+            The only source of randomness, on ``X``'s device; it advances by
+            one image's draws whatever ``n``.
+
+        Returns
+        -------
+        torch.Tensor of shape (n, C, H, W)
+        """
+        self._validate_params()
+        _check_batch(X, generator)
+        return self._augment_inputs(X, generator, n_draws=1)
+
     def mix(self, X, y, generator, n_classes=None):
         """Mix rows of one training batch by mixup or cutmix, and their targets.
 
@@ -297,8 +318,10 @@ class ImageAugment(BatchAugmentation):
         _check_batch(X, generator)
         return self._mix(self._augment_inputs(X, generator), y, generator, n_classes)
 
-    def _augment_inputs(self, X, generator):
-        n = len(X)
+    def _augment_inputs(self, X, generator, n_draws=None):
+        """The input transforms, with ``n_draws`` random draws of each (one per
+        image by default; 1 shares a draw among all images)."""
+        n = len(X) if n_draws is None else n_draws
         if self.horizontal_flip > 0:
             flip = _bernoulli(self.horizontal_flip, n, X, generator)
             X = torch.where(flip[:, None, None, None], X.flip(-1), X)
@@ -322,11 +345,11 @@ class ImageAugment(BatchAugmentation):
             mean = X.mean(dim=(1, 2, 3), keepdim=True)
             X = (X - mean) * factor[:, None, None, None] + mean
         if self.cutout > 0:
-            X = self._cut_out(X, generator)
+            X = self._cut_out(X, generator, n)
         return X
 
-    def _cut_out(self, X, generator):
-        n, _, height, width = X.shape
+    def _cut_out(self, X, generator, n):
+        _, _, height, width = X.shape
         box = (max(1, round(self.cutout_size * height)), max(1, round(self.cutout_size * width)))
         top = torch.randint(height - box[0] + 1, (n,), generator=generator, device=X.device)
         left = torch.randint(width - box[1] + 1, (n,), generator=generator, device=X.device)

@@ -13,11 +13,14 @@ def tta_views(
     X: torch.Tensor,
     n_views: int,
     generator: torch.Generator,
+    *,
+    shared_draws: bool = False,
 ) -> Iterator[torch.Tensor]:
     """Iterate over ``n_views`` views of a batch: ``X`` itself, then augmented copies.
 
     The augmented views come from ``augmentation.augment_inputs`` (flips,
-    warps, ...; never row mixing, which would blend test rows). Averaging a
+    warps, ...; never row mixing, which would blend test rows), or from
+    ``augmentation.augment_view`` with ``shared_draws=True``. Averaging a
     model's predicted probabilities over the views is test-time augmentation.
     Views are made one at a time, so only one is in memory besides ``X``.
 
@@ -31,6 +34,11 @@ def tta_views(
         Number of views, at least 1; the first is ``X`` unchanged.
     generator : torch.Generator
         The only source of randomness, on ``X``'s device.
+    shared_draws : bool, default=False
+        Give every row of a view the same random transform
+        (``augmentation.augment_view``), so that a row's views do not depend
+        on the other rows of ``X``: what predictions need. By default each
+        row draws its own (``augmentation.augment_inputs``).
 
     Returns
     -------
@@ -55,10 +63,11 @@ def tta_views(
             "augmentation must be a skneural BatchAugmentation (such as ImageAugment), "
             f"got {type(augmentation).__name__}."
         )
-    return _views(augmentation, X, n_views, generator)
+    augment = augmentation.augment_view if shared_draws else augmentation.augment_inputs
+    return _views(augment, X, n_views, generator)
 
 
-def _views(augmentation, X, n_views, generator):
+def _views(augment, X, n_views, generator):
     yield X
     for _ in range(n_views - 1):
-        yield augmentation.augment_inputs(X, generator)
+        yield augment(X, generator)

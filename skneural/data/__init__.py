@@ -6,16 +6,18 @@ registered with :func:`register_input_layer`. The checks and splits the
 estimators use are internal: import them from the private submodules.
 """
 
+from ._image_input import ImageInput
 from ._input_layer import InputLayer, register_input_layer, select_input_layer
 from ._numeric_input import NumericInput
 from ._sequence_input import SequenceInput
 from ._tabular_input import TabularInput
 from ._transformer_input import TransformerInput
 
-for _case in (NumericInput, TransformerInput, TabularInput, SequenceInput):
+for _case in (NumericInput, TransformerInput, TabularInput, ImageInput, SequenceInput):
     register_input_layer(_case)
 
 __all__ = [
+    "ImageInput",
     "InputLayer",
     "NumericInput",
     "SequenceInput",

@@ -51,6 +51,11 @@ class InputLayer:
     layout : tuple of str
         Names of the axes of the network tensor (class attribute), the
         sample axis first, e.g. ``("sample", "feature")``.
+    consumed_module_params : tuple of str
+        Entries of ``module_params`` that describe ``X`` to this layer
+        rather than configure the network (class attribute); the estimator
+        does not pass them to the module, which gets the layer's
+        :attr:`module_kwargs` instead.
     preprocessor_ : transformer or None
         The fitted transformer behind the tensor, if any (the estimator's
         ``preprocessor_``).
@@ -65,6 +70,7 @@ class InputLayer:
     priority: ClassVar[int] = 0
     x_validation: ClassVar[dict | None] = None
     layout: ClassVar[tuple] = ("sample", "feature")
+    consumed_module_params: ClassVar[tuple] = ()
 
     def __init__(self, *, owner: str, declared_codes=None, feature_names=None):
         self.owner = owner

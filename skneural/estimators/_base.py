@@ -17,10 +17,11 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from ..augmentation import BatchAugmentation
+from ..augmentation import BatchAugmentation, tta_views
 from ..callbacks import Callback, EarlyStopping, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
+from ..data._image_input import ImageInput
 from ..data._input_layer import select_input_layer
 from ..data._sequence_input import module_input_kind
 from ..data._split import validation_split
@@ -91,6 +92,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "augmentation": [callable, None],
+        "tta": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -126,6 +128,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         max_epochs=200,
         shuffle=True,
         augmentation=None,
+        tta=1,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -157,6 +160,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.shuffle = shuffle
         self.augmentation = augmentation
+        self.tta = tta
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -290,6 +294,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
         if isinstance(self.augmentation, BatchAugmentation):
             self.augmentation._validate_params()
+        self._check_tta()
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise TypeError(
                 "module must be a built-in name, a torch.nn.Module subclass or a "
@@ -547,14 +552,14 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _run_identity(self, X, y, weights, epochs_done, seeds) -> dict:
         """What this fit's training depends on, as plain values.
 
-        The parameters (``verbose`` and observer callbacks left out), the seeds
+        The parameters (``verbose``, ``tta`` and observer callbacks left out), the seeds
         drawn from ``random_state`` (new ones every fit when it is ``None``),
         the training data and the epochs trained before. Checkpoints resume
         only a fit with the same identity (see
         :mod:`skneural.training._run_identity`).
         """
         params = self.get_params(deep=False)
-        del params["verbose"]
+        del params["verbose"], params["tta"]  # tta acts in predict only
         params["callbacks"] = [cb for cb in self.callbacks or [] if cb._identity() is not None]
         return {
             "estimator": type(self).__name__,
@@ -581,7 +586,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 ),
                 "batch_norm": self.batch_norm,
             },
-            module_params=self.module_params or {},
+            module_params={
+                name: value
+                for name, value in (self.module_params or {}).items()
+                if name not in self.input_layer_.consumed_module_params
+            },
             training_data=lambda: X[train_index],
         ).to(device)
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
@@ -665,17 +674,46 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         return frames
 
     # ------------------------------------------------------------- predict
-    def _forward(self, X):
-        """Validated raw network outputs for ``X`` as a CPU tensor."""
+    def _predict_outputs(self, X, to_prediction):
+        """``to_prediction`` of the network's outputs (float64, on the CPU)
+        for ``X``, averaged over the ``tta`` views of each row."""
         check_is_fitted(self, "module_")
         X = self._validate_inputs(X, reset=False)[0]
+        self._check_tta()
+        outputs = []
         with torch_threads(self.n_threads):
             # Block by block, so predict holds one block of the network input.
-            outputs = [
-                forward_in_chunks(self.module_, block, self.device_).cpu()
-                for block in self.input_layer_.transform_in_chunks(X)
-            ]
+            for block in self.input_layer_.transform_in_chunks(X):
+                total = None
+                for view in self._tta_views(block):
+                    raw = forward_in_chunks(self.module_, view, self.device_).cpu().double()
+                    prediction = to_prediction(raw)
+                    total = prediction if total is None else total + prediction
+                outputs.append(total / self.tta if self.tta > 1 else total)
         return outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+
+    def _check_tta(self):
+        if self.tta > 1 and not isinstance(self.augmentation, BatchAugmentation):
+            raise ValueError(
+                f"tta={self.tta} averages predictions over views made by the input "
+                "transforms of augmentation, which must then be a skneural "
+                "BatchAugmentation (such as ImageAugment()); got "
+                f"augmentation={self.augmentation!r}."
+            )
+
+    def _tta_views(self, block):
+        """The network input ``block`` itself, then its ``tta - 1`` augmented views.
+
+        View ``k`` applies one random transform to every row, from a
+        generator seeded alike for every block, so a row's prediction never
+        depends on the rows predicted with it, and repeated predictions are
+        identical.
+        """
+        if self.tta == 1:
+            return iter([block])
+        generator = torch.Generator(device=self.device_).manual_seed(0)
+        X = torch.from_numpy(block).to(self.device_)
+        return tta_views(self.augmentation, X, self.tta, generator, shared_draws=True)
 
     # --------------------------------------------------------- persistence
     def __getstate__(self):
@@ -709,9 +747,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # Sequence modules read NaN as padding (or a missing step) and need dense X.
+        # Sequence modules read NaN as padding (or a missing step); sequences and
+        # images are dense arrays, tables may be sparse matrices.
         sequences = module_input_kind(self.module) == "sequence"
-        tags.input_tags.sparse = not sequences
+        images = ImageInput.accepts(self.get_params(deep=False), None)
+        tags.input_tags.sparse = not (sequences or images)
         tags.input_tags.allow_nan = sequences
         return tags
 

@@ -117,6 +117,7 @@ default="log_loss"
         max_epochs=200,
         shuffle=True,
         augmentation=None,
+        tta=1,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -150,6 +151,7 @@ default="log_loss"
             max_epochs=max_epochs,
             shuffle=shuffle,
             augmentation=augmentation,
+            tta=tta,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
@@ -301,8 +303,9 @@ default="log_loss"
             Rows sum to one for single-label targets; for multilabel targets,
             the independent probability of each label.
         """
-        logits = self._forward(X).double() / self.temperature_
-        return self._link.inverse(logits).numpy()
+        return self._predict_outputs(
+            X, lambda raw: self._link.inverse(raw / self.temperature_)
+        ).numpy()
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.

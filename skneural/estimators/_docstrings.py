@@ -94,6 +94,15 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         target) raises a ``ValueError``. Any other callable is called on the
         input batch alone, ``augmentation(X) -> X``, and draws from torch's
         global generator, which the fit seeds from ``random_state``.
+    tta : int, default=1
+        Test-time augmentation: the number of views of each row whose
+        predictions (probabilities, for classifiers) are averaged in predict;
+        1 turns it off. The first view is the row itself, the others the input
+        transforms of ``augmentation`` (a ``BatchAugmentation``; no mixing),
+        the same random transform for every row of a view, so a row's
+        prediction does not depend on the rows predicted with it. Costs
+        ``tta`` forward passes. A parameter rather than a predict argument,
+        so that pipelines, ``cross_val_score`` and searches use and tune it.
     early_stopping : bool, default=True
         Stop when the validation loss (the training loss when there is no
         validation data) has not improved by ``tol`` for ``n_iter_no_change``
@@ -155,8 +164,8 @@ n_features_in_ : int
         Column names, when ``X`` was a DataFrame with string column names.
     input_layer_ : skneural.data.InputLayer
         How ``X`` becomes the network's input tensor, fitted on the training
-        data: the case chosen (``kind``: "numeric", "tabular" or
-        "transformer"), the tensor's ``input_shape_`` and ``layout`` and its
+        data: the case chosen (``kind``: "numeric", "tabular",
+        "transformer" or "image"), the tensor's ``input_shape_`` and ``layout`` and its
         integer-code columns (``code_columns_``).
     preprocessor_ : transformer or None
         The fitted input transformer, ``input_layer_.preprocessor_``: a

@@ -108,6 +108,7 @@ or callable, default="squared_error"
         max_epochs=200,
         shuffle=True,
         augmentation=None,
+        tta=1,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change="auto",
@@ -141,6 +142,7 @@ or callable, default="squared_error"
             max_epochs=max_epochs,
             shuffle=shuffle,
             augmentation=augmentation,
+            tta=tta,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,
@@ -227,8 +229,8 @@ or callable, default="squared_error"
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1-D when the target seen in fit was 1-D.
         """
-        outputs = self._forward(X).double()
-        predictions = self._link.inverse(outputs).numpy()
+        # A lambda: _link exists only once fitted, which _predict_outputs checks first.
+        predictions = self._predict_outputs(X, lambda raw: self._link.inverse(raw)).numpy()
         predictions = predictions * self.y_scale_ + self.y_mean_
         return predictions.ravel() if self._y_ndim == 1 else predictions
 

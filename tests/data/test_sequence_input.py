@@ -242,7 +242,7 @@ def _all_nan_row():
         ([np.ones((2, 4)), np.ones((3, 4))] * 4, {}, ValueError, "same number of channels"),
         ([np.ones(4), np.ones((1, 4))] * 4, {}, ValueError, "all 1-D"),
         (sp.csr_matrix(np.ones((8, 4))), {}, TypeError, "must be dense"),
-        (np.ones((8, 1, 2, 4)), {}, ValueError, "got 4 dimensions"),
+        (np.ones((8, 1, 2, 4)), {}, ValueError, "does not take images"),
         (np.ones((8, 4)), {"preprocessing": StandardScaler()}, TypeError, "transformer"),
     ],
 )
@@ -252,10 +252,15 @@ def test_bad_sequences_get_clear_errors(X, params, error, match):
 
 
 @pytest.mark.parametrize(
-    "X", [np.zeros((8, 2, 5)), [np.zeros(3), np.zeros(5)] * 4, np.zeros((8, 1, 2, 2))]
+    "X, match",
+    [
+        (np.zeros((8, 2, 5)), "choose a sequence module, module='gru'"),
+        ([np.zeros(3), np.zeros(5)] * 4, "choose a sequence module, module='gru'"),
+        (np.zeros((8, 1, 2, 2)), "use module='cnn' or 'resnet_cnn'"),
+    ],
 )
-def test_sequences_given_to_a_tabular_module_name_the_modules_to_choose(X):
-    with pytest.raises(ValueError, match="choose a sequence module, module='gru'"):
+def test_sequences_given_to_a_tabular_module_name_the_modules_to_choose(X, match):
+    with pytest.raises(ValueError, match=match):
         NeuralClassifier(max_epochs=1).fit(X, np.arange(8) % 2)
 
 

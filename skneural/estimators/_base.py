@@ -38,7 +38,7 @@ from ..training._regularization import make_weight_penalty
 from ..training._run_identity import describe
 from ..training._threads import torch_threads
 from ..training._trainer import TensorData, Trainer, auto_batch_size
-from ..utils._params import close_names_hint
+from ..utils._params import close_names_hint, hint_unknown_keywords
 from ..utils._sklearn_compat import (
     CallbackSupportMixin,
     HasMethods,
@@ -105,6 +105,12 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A scikit-learn MLP name passed to the constructor points to skneural's.
+        if "__init__" in cls.__dict__:
+            cls.__init__ = hint_unknown_keywords(cls.__init__)
 
     def __init__(
         self,

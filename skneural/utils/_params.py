@@ -1,6 +1,8 @@
 """Helpers for messages about parameter names."""
 
 import difflib
+import functools
+import inspect
 from collections.abc import Iterable
 
 _SCHEDULE = "callbacks=[LRScheduler(...)] (skneural.callbacks; e.g. 'reduce_on_plateau')"
@@ -56,3 +58,40 @@ def close_names_hint(name: str, candidates: Iterable[str]) -> str:
     if not matches:
         return ""
     return " Did you mean " + " or ".join(repr(match) for match in matches) + "?"
+
+
+def hint_unknown_keywords(init):
+    """Wrap an estimator's ``__init__`` so that an unknown keyword names the right one.
+
+    Python's own error for ``NeuralClassifier(learning_rate_init=0.01)`` is
+    ``"unexpected keyword argument"`` and nothing more; the wrapped
+    constructor raises the same ``TypeError`` with :func:`close_names_hint`
+    appended. The signature is kept (``functools.wraps``), so scikit-learn's
+    ``get_params`` and ``clone`` see the estimator's parameters unchanged. An
+    ``__init__`` that takes ``**kwargs`` is returned as it is.
+
+    Parameters
+    ----------
+    init : callable
+        The ``__init__`` to wrap.
+
+    Returns
+    -------
+    callable
+    """
+    parameters = inspect.signature(init).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return init  # takes any keyword: Python and the callee decide
+    valid = [name for name in parameters if name != "self"]
+
+    @functools.wraps(init)
+    def checked_init(self, *args, **kwargs):
+        for name in kwargs:
+            if name not in valid:
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword argument "
+                    f"{name!r}.{close_names_hint(name, valid)}"
+                )
+        init(self, *args, **kwargs)
+
+    return checked_init

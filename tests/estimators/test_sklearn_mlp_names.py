@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -49,3 +50,39 @@ def test_search_over_a_pipeline_names_the_skneural_parameter():
 def test_other_unknown_names_still_get_close_matches():
     with pytest.raises(ValueError, match=r"Did you mean 'lr'\?"):
         NeuralClassifier().set_params(lrr=1)
+
+
+@pytest.mark.parametrize("Estimator", [NeuralClassifier, NeuralRegressor])
+@pytest.mark.parametrize(
+    "name, expected",
+    [("learning_rate_init", "use 'lr'"), ("max_iter", "use 'max_epochs'"), ("lrr", "'lr'")],
+)
+def test_constructor_names_the_skneural_parameter(Estimator, name, expected):
+    with pytest.raises(TypeError, match=rf"unexpected keyword argument '{name}'\..*{expected}"):
+        Estimator(**{name: 1})
+
+
+def test_constructor_check_keeps_the_signature_scikit_learn_reads():
+    estimator = NeuralClassifier(lr=0.05, max_epochs=3)
+    assert set(NeuralClassifier().get_params()) == set(estimator.get_params())
+    assert clone(estimator).get_params() == estimator.get_params()
+
+
+def test_a_subclass_constructor_is_checked_with_its_own_parameters():
+    class WiderClassifier(NeuralClassifier):
+        def __init__(self, width=64, lr=0.1):
+            super().__init__(lr=lr)
+            self.width = width
+
+    assert WiderClassifier(width=8, lr=0.2).get_params()["width"] == 8
+    with pytest.raises(TypeError, match="Did you mean 'width'"):
+        WiderClassifier(widht=8)
+
+    class AnyKeywordClassifier(NeuralClassifier):  # passes everything on
+        def __init__(self, width=64, **params):
+            super().__init__(**params)
+            self.width = width
+
+    assert AnyKeywordClassifier(width=8, lr=0.2).lr == 0.2
+    with pytest.raises(TypeError, match="in skneural use 'lr'"):
+        AnyKeywordClassifier(learning_rate_init=0.2)

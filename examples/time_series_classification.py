@@ -33,7 +33,7 @@ from skneural.augmentation import SequenceAugment
 # CI runs every example with SKNEURAL_EXAMPLE_FAST=1: less data, fewer epochs.
 FAST = os.environ.get("SKNEURAL_EXAMPLE_FAST") == "1"
 N_SEQUENCES = 150 if FAST else 300
-EPOCHS = 15 if FAST else 40
+EPOCHS = 8 if FAST else 40
 
 
 def make_sequences(n, rng):

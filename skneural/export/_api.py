@@ -105,6 +105,7 @@ def to_onnx(
         raise ValueError(f"tolerance must be a non-negative number, got {tolerance!r}.")
     check_is_fitted(estimator)
     final = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+    _check_input_kind(final)
     _check_sample(estimator, X_sample)
     register_converters()
     _check_convertible(estimator)
@@ -268,6 +269,25 @@ def _encoders_by_column(estimator):
                 if hasattr(part, "categories_"):
                     yield names, part
                     break
+
+
+def _check_input_kind(final) -> None:
+    """Raise ``NotImplementedError`` for a network fed images or sequences: the
+    graph takes 2-D inputs only, so such a network is exported on its own."""
+    members = getattr(final, "estimators_", None)
+    layer = getattr(members[0] if members else final, "input_layer_", None)
+    kind = getattr(layer, "kind", None)
+    if kind in ("image", "sequence"):
+        layout = "(n, C, H, W)" if kind == "image" else "(n, C, T)"
+        raise NotImplementedError(
+            f"to_onnx exports networks on 2-D inputs; this {type(final).__name__} takes "
+            f"{kind}s (its input layer is {kind!r}), whose graph is not written yet. "
+            "Export its network alone, with a dynamic batch axis: x = torch.from_numpy("
+            "model.input_layer_.transform(X[:1])); torch.onnx.export(model.module_, (x,), "
+            "path, dynamo=False, input_names=['x'], dynamic_axes={'x': {0: 'n'}}); its "
+            f"input is the {layout} float32 tensor input_layer_.transform(X) gives and its "
+            "outputs are raw logits (or values) before the link."
+        )
 
 
 def _check_convertible(estimator) -> None:

@@ -122,6 +122,18 @@ class BatchAugmentation(BaseEstimator):
         return self.mix(self.augment_inputs(X, generator), y, generator, n_classes)
 
 
+def beta_draws(alpha: float, n: int, like: torch.Tensor, generator) -> torch.Tensor:
+    """``n`` draws from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.
+
+    ``torch.distributions`` draws from torch's global generator; its gamma
+    kernel, ``torch._standard_gamma``, takes ours.
+    """
+    concentration = torch.full((2, n), alpha, dtype=like.dtype, device=like.device)
+    gamma = torch._standard_gamma(concentration, generator=generator)
+    # Both draws underflow to 0 only for tiny alpha; either side is then right.
+    return (gamma[0] / (gamma[0] + gamma[1])).nan_to_num(0.5)
+
+
 def mix_targets(y: torch.Tensor, partner: torch.Tensor, weight, n_classes=None) -> torch.Tensor:
     """``weight * y + (1 - weight) * y[partner]``, with class indices made soft.
 

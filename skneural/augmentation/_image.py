@@ -6,7 +6,7 @@ import torch
 from torch.nn import functional as F
 
 from ..utils._sklearn_compat import Interval, StrOptions
-from ._base import BatchAugmentation, mix_targets
+from ._base import BatchAugmentation, beta_draws, mix_targets
 
 _PROBABILITY = [Interval(Real, 0, 1, closed="both")]
 
@@ -20,18 +20,6 @@ def _uniform(low, high, n: int, like: torch.Tensor, generator) -> torch.Tensor:
 def _bernoulli(p: float, n: int, like: torch.Tensor, generator) -> torch.Tensor:
     """``n`` booleans, each ``True`` with probability ``p``, on ``like``'s device."""
     return torch.rand(n, generator=generator, device=like.device) < p
-
-
-def _beta(alpha: float, n: int, like: torch.Tensor, generator) -> torch.Tensor:
-    """``n`` draws from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.
-
-    ``torch.distributions`` draws from torch's global generator; its gamma
-    kernel, ``torch._standard_gamma``, takes ours.
-    """
-    concentration = torch.full((2, n), alpha, dtype=like.dtype, device=like.device)
-    gamma = torch._standard_gamma(concentration, generator=generator)
-    # Both draws underflow to 0 only for tiny alpha; either side is then right.
-    return (gamma[0] / (gamma[0] + gamma[1])).nan_to_num(0.5)
 
 
 def warp_affine(
@@ -374,13 +362,13 @@ class ImageAugment(BatchAugmentation):
         weight = torch.ones(n, dtype=X.dtype, device=X.device)
         X_partner = X[partner]
         if self.mixup_alpha > 0:
-            lam = _beta(self.mixup_alpha, n, X, generator)
+            lam = beta_draws(self.mixup_alpha, n, X, generator)
             use = mixed & ~cutmix
             weight = torch.where(use, lam, weight)
             blend = weight[:, None, None, None]
             X = torch.where(use[:, None, None, None], blend * X + (1 - blend) * X_partner, X)
         if self.cutmix_alpha > 0:
-            lam = _beta(self.cutmix_alpha, n, X, generator)
+            lam = beta_draws(self.cutmix_alpha, n, X, generator)
             use = mixed & cutmix
             paste = self._cutmix_boxes(lam, X, generator) & use[:, None, None, None]
             X = torch.where(paste, X_partner, X)

@@ -7,12 +7,11 @@ import torch
 
 from ..nn import sequence_lengths
 from ..utils._sklearn_compat import Interval
-from ._base import BatchAugmentation, mix_targets
+from ._base import BatchAugmentation, beta_draws, mix_targets
 
 LAYOUT = "(n_samples, n_channels, n_timesteps)"
 # Proposals per draw of the vectorised gamma sampler; each is accepted with
 # probability above 0.95, so all 16 fail about once in 1e20 draws.
-_GAMMA_PROPOSALS = 16
 
 
 class SequenceAugment(BatchAugmentation):
@@ -235,7 +234,7 @@ class SequenceAugment(BatchAugmentation):
         draw = _Draw(generator, X.device)
         n = X.shape[0]
         partner = torch.randperm(n, generator=generator, device=X.device)
-        weight = draw.beta(self.mixup, n).to(X.dtype)
+        weight = beta_draws(self.mixup, n, X, generator)
         weight = torch.where(draw.uniform(n) < self.probability, weight, torch.ones_like(weight))
         mixed = weight[:, None, None] * X + (1 - weight[:, None, None]) * torch.nan_to_num(
             X[partner], nan=0.0
@@ -324,34 +323,6 @@ class _Draw:
 
     def integers(self, high: int, *shape) -> torch.Tensor:
         return torch.randint(high, shape, generator=self.generator, device=self.device)
-
-    def gamma(self, concentration: float, n: int) -> torch.Tensor:
-        """``n`` draws of Gamma(concentration, 1) (Marsaglia and Tsang, 2000).
-
-        Vectorised: every draw gets a fixed number of proposals and keeps the
-        first accepted one. Below 1 the concentration is raised by 1 and the
-        draw multiplied by ``U ** (1 / concentration)``.
-        """
-        boosted = concentration + 1 if concentration < 1 else concentration
-        d = boosted - 1 / 3
-        c = 1 / math.sqrt(9 * d)
-        z = self.normal(n, _GAMMA_PROPOSALS)
-        u = self.uniform(n, _GAMMA_PROPOSALS)
-        v = (1 + c * z) ** 3
-        accepted = (v > 0) & (
-            torch.log(u) < 0.5 * z**2 + d - d * v + d * torch.log(v.clamp_min(1e-30))
-        )
-        first = accepted.to(torch.uint8).argmax(dim=1, keepdim=True)
-        sample = d * v.gather(1, first)[:, 0]
-        sample = torch.where(accepted.any(dim=1), sample, torch.full_like(sample, d))
-        if concentration < 1:
-            sample = sample * self.uniform(n) ** (1 / concentration)
-        return sample
-
-    def beta(self, concentration: float, n: int) -> torch.Tensor:
-        """``n`` draws of Beta(concentration, concentration)."""
-        a, b = self.gamma(concentration, n), self.gamma(concentration, n)
-        return a / (a + b).clamp_min(torch.finfo(a.dtype).tiny)
 
 
 def _smooth_curve(draw, n_rows, n_curves, n_knots, sigma, lengths, n_steps) -> torch.Tensor:

@@ -7,6 +7,7 @@ import torch
 from sklearn.base import clone
 
 from skneural.augmentation import BatchAugmentation, SequenceAugment, _sequence
+from skneural.augmentation._base import beta_draws
 from skneural.nn import sequence_lengths
 from skneural.utils._sklearn_compat import InvalidParameterError
 
@@ -185,9 +186,9 @@ def test_same_seed_same_result_and_the_global_generator_is_untouched():
 
 
 def test_beta_draws_follow_the_beta_distribution():
-    draw = _sequence._Draw(torch.Generator().manual_seed(0), "cpu")
+    generator = torch.Generator().manual_seed(0)
     for concentration in (0.2, 1.0, 4.0):
-        sample = draw.beta(concentration, 100_000)
+        sample = beta_draws(concentration, 100_000, torch.zeros(1), generator)
         assert ((sample >= 0) & (sample <= 1)).all()
         assert sample.mean() == pytest.approx(0.5, abs=0.01)
         assert sample.var() == pytest.approx(1 / (4 * (2 * concentration + 1)), rel=0.05)

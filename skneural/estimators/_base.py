@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..augmentation import BatchAugmentation, tta_views
-from ..callbacks import Callback, EarlyStopping, WeightAveraging
+from ..callbacks import Callback, EarlyStopping, LRScheduler, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
 from ..data._image_input import ImageInput
@@ -29,7 +29,13 @@ from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, build_module
 from ..nn._mlp import ACTIVATIONS
 from ..training._augment import BatchAugmenter
-from ..training._budget import REFERENCE_BATCH, auto_dropout, auto_lr, auto_patience
+from ..training._budget import (
+    REFERENCE_BATCH,
+    auto_dropout,
+    auto_lr,
+    auto_patience,
+    recipe_for,
+)
 from ..training._device import loadable_device, resolve_device
 from ..training._inference import check_output_shape, forward_in_chunks, input_tensor
 from ..training._interrupt import interrupt_should_propagate
@@ -439,6 +445,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 self.validation_fraction,
                 int(split_seed),
                 stratify=self._stratify_labels(y_tensor),
+                min_valid_rows=self._recipe().min_validation_rows,
             )
 
         with (
@@ -602,13 +609,18 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
 
+    def _recipe(self):
+        """The rules of the ``"auto"`` settings for the kind of input the
+        module declares (``input_kind``; tables when it declares none)."""
+        return recipe_for(module_input_kind(self.module))
+
     def _make_optimizer(self, batch_size=REFERENCE_BATCH):
-        """The optimizer; ``lr="auto"`` follows ``batch_size`` (a restored
-        optimizer state brings its own learning rate)."""
+        """The optimizer; ``lr="auto"`` follows ``batch_size`` and the module's
+        recipe (a restored optimizer state brings its own learning rate)."""
         return build_optimizer(
             self.optimizer,
             self.module_.parameters(),
-            lr=auto_lr(batch_size) if self.lr == "auto" else self.lr,
+            lr=auto_lr(batch_size, self._recipe()) if self.lr == "auto" else self.lr,
             weight_decay=self.weight_decay,
             optimizer_params=self.optimizer_params or {},
         )
@@ -629,9 +641,15 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
             callbacks.append(SklearnEpochTasks(sklearn_task))
+        if self._anneals_lr(callbacks, incremental):
+            callbacks.append(LRScheduler("cosine", step_every="batch"))
         if self.weight_averaging is not None and not incremental:
             callbacks.append(WeightAveraging(self.weight_averaging))
-        if self.early_stopping and not incremental:
+        if (
+            self.early_stopping
+            and not incremental
+            and (has_validation or self._recipe().stop_on_training_loss)
+        ):
             callbacks.append(
                 EarlyStopping(
                     monitor="valid_loss" if has_validation else "train_loss",
@@ -644,6 +662,16 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 )
             )
         return callbacks
+
+    def _anneals_lr(self, callbacks, incremental):
+        """Whether ``lr="auto"`` brings the recipe's cosine schedule: not in
+        ``partial_fit``, nor beside a schedule of the user's."""
+        return (
+            self.lr == "auto"
+            and self._recipe().cosine_lr
+            and not incremental
+            and not any(isinstance(cb, LRScheduler) for cb in callbacks)
+        )
 
     def categorical_embeddings(self) -> dict:
         """The learned embedding of every category of every embedded column.

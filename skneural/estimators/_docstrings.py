@@ -62,7 +62,12 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         Learning rate. ``"auto"``: 1e-3, times ``sqrt(batch_size / 128)``
         for larger batches (2e-3 at 512 rows;
         ``skneural.training.auto_lr``), so that large tables, which get
-        larger automatic batches, learn as fast per epoch.
+        larger automatic batches, learn as fast per epoch. For a sequence
+        module (one whose class declares ``input_kind = "sequence"``, as the
+        built-in ``"inception_time"``, ``"gru"``, ... do): 3e-3, annealed to
+        0 along a cosine over the steps of the fit (an ``LRScheduler("cosine",
+        step_every="batch")`` added to ``callbacks_``, unless ``callbacks``
+        holds a schedule already); a number is a constant rate.
     weight_decay : float, default=0.1
         Weight decay passed to the optimizer (decoupled for "adamw").
     alpha : float, default=0.0
@@ -106,12 +111,18 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
     early_stopping : bool, default=True
         Stop when the validation loss (the training loss when there is no
         validation data) has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and restore the weights of the best epoch.
+        epochs, and restore the weights of the best epoch. A sequence module
+        without validation data does not stop early: its training loss on a
+        few dozen series is too noisy to stop on while the learning rate is
+        high, and ``lr="auto"`` anneals it to 0 by ``max_epochs``.
     validation_fraction : float in [0, 1), default=0.1
         Share of the training rows held out for per-epoch validation (its
         loss and metric are in ``history_``; early stopping monitors it).
         0 trains on every row. When the data are too small to leave a row on
-        each side, nothing is held out.
+        each side, nothing is held out; a sequence module holds out nothing
+        when fewer than 100 rows would be (under ~1,000 training
+        sequences), since a validation loss of a few series only stops
+        training early.
     n_iter_no_change : int or "auto", default="auto"
         Patience of early stopping, in epochs. ``"auto"``: 20 epochs, or the
         epochs that see 1,300,000 training rows when that is fewer, at least

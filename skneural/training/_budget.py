@@ -8,9 +8,16 @@ the learning rate follows it; and a patience counted in epochs becomes a
 great many rows (and steps) on a very large table. These
 rules leave tables of up to ~11,600 training rows exactly as before;
 ``benchmarks/README.md`` ("Large tables") has the study behind them.
+
+Networks of sequences follow a recipe of their own (:data:`SEQUENCE_RECIPE`):
+their training sets are often tiny (the UCR archive's have 16 to a few
+hundred series), where the tabular rules give one or two steps per epoch and
+a validation split of a handful of rows. A module declares its kind of input
+with the class attribute ``input_kind`` (see :func:`recipe_for`).
 """
 
 import math
+from dataclasses import dataclass
 
 from ._trainer import auto_batch_size
 
@@ -28,6 +35,68 @@ REFERENCE_BATCH = 128
 
 #: ``dropout="auto"`` on small tables (none on large ones).
 SMALL_TABLE_DROPOUT = 0.1
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What the ``"auto"`` training settings resolve to for one kind of input.
+
+    Parameters
+    ----------
+    base_lr : float
+        ``lr="auto"`` at batches of up to :data:`REFERENCE_BATCH` rows (times
+        the square root of the batch size over 128 for larger batches).
+    cosine_lr : bool
+        With ``lr="auto"``, anneal the learning rate from its start to 0 along a
+        cosine over the steps of the fit.
+    min_validation_rows : int
+        Hold out the validation split only when it has at least this many
+        rows; smaller data train on every row.
+    stop_on_training_loss : bool
+        Without validation rows, early stopping watches the training loss;
+        False: it is left out (the fit runs its ``max_epochs``).
+    """
+
+    base_lr: float = BASE_LR
+    cosine_lr: bool = False
+    min_validation_rows: int = 1
+    stop_on_training_loss: bool = True
+
+
+#: The tabular rules (and those of image modules, and of modules that declare no kind).
+TABULAR_RECIPE = Recipe()
+
+#: Sequence modules (``input_kind = "sequence"``): a larger learning rate annealed
+#: to 0, and no validation split below 100 held-out rows (about 1,000 training series), nor
+#: early stopping on the training loss, which on a few dozen series is too noisy
+#: to stop on while the learning rate is still high (the schedule ends the fit). Chosen
+#: on GunPoint, ArrowHead, OSULeaf and mnist1d (``benchmarks/README.md``,
+#: "Sequences"), where the tabular rules stopped after a few dozen steps.
+SEQUENCE_RECIPE = Recipe(
+    base_lr=3e-3,
+    cosine_lr=True,
+    min_validation_rows=100,
+    stop_on_training_loss=False,
+)
+
+RECIPES = {"sequence": SEQUENCE_RECIPE}
+
+
+def recipe_for(input_kind: str | None) -> Recipe:
+    """The :class:`Recipe` of modules whose class declares ``input_kind``.
+
+    Parameters
+    ----------
+    input_kind : str or None
+        The module's ``input_kind`` class attribute (``"sequence"`` for the
+        built-in sequence modules), or None when it declares none.
+
+    Returns
+    -------
+    Recipe
+        :data:`SEQUENCE_RECIPE` for ``"sequence"``, else :data:`TABULAR_RECIPE`.
+    """
+    return RECIPES.get(input_kind, TABULAR_RECIPE)
 
 
 def is_large_table(n_train: int) -> bool:
@@ -57,20 +126,23 @@ def auto_patience(n_train: int) -> int:
     return int(min(PATIENCE_EPOCHS, max(MIN_PATIENCE_EPOCHS, epochs)))
 
 
-def auto_lr(batch_size: int) -> float:
-    """The ``lr="auto"`` rule: 1e-3, times the square root of the batch size
-    over 128 for larger batches (2e-3 at 512 rows, 2.8e-3 at 1024).
+def auto_lr(batch_size: int, recipe: Recipe = TABULAR_RECIPE) -> float:
+    """The ``lr="auto"`` rule: 1e-3 (the recipe's ``base_lr``), times the
+    square root of the batch size over 128 for larger batches (2e-3 at 512
+    rows, 2.8e-3 at 1024).
 
     Parameters
     ----------
     batch_size : int
         Rows per optimisation step.
+    recipe : Recipe, default=TABULAR_RECIPE
+        The rules of the module's kind of input.
 
     Returns
     -------
     float
     """
-    return BASE_LR * math.sqrt(max(batch_size, REFERENCE_BATCH) / REFERENCE_BATCH)
+    return recipe.base_lr * math.sqrt(max(batch_size, REFERENCE_BATCH) / REFERENCE_BATCH)
 
 
 def auto_dropout(n_train: int) -> float:

@@ -132,10 +132,11 @@ def skneural_models(seed: int, max_epochs: int, extra: dict | None) -> dict:
     return models
 
 
-def classify(datasets: dict, seeds: int, max_epochs: int, extra: dict | None = None) -> list:
+def classify(datasets: dict, seeds: dict, max_epochs: int, extra: dict | None = None) -> list:
+    """Fit the models of this process; ``seeds``: data set name to number of seeds."""
     rows = []
     for name, data in datasets.items():
-        for seed in range(seeds):
+        for seed in range(seeds[name]):
             for model_name, (model, flat) in skneural_models(seed, max_epochs, extra).items():
                 X_train, X_test = data["X_train"], data["X_test"]
                 if flat:
@@ -341,6 +342,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: little data, few epochs")
     parser.add_argument("--seeds", type=int, default=2, help="network seeds per UCR data set")
+    parser.add_argument(
+        "--mnist1d-seeds", type=int, default=None, help="seeds on mnist1d (default: --seeds)"
+    )
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--sktime-python", default=DEFAULT_SKTIME_PYTHON)
     parser.add_argument(
@@ -367,7 +371,7 @@ def main() -> None:
     parser.add_argument("--no-forecasting", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.seeds, args.max_epochs, args.sktime_epochs = 1, 3, 2
+        args.seeds, args.mnist1d_seeds, args.max_epochs, args.sktime_epochs = 1, 1, 3, 2
         args.datasets = [n for n in args.datasets if n in ("ItalyPowerDemand", "mnist1d")]
     torch.set_num_threads(1)
     RESULTS.mkdir(exist_ok=True)
@@ -389,17 +393,21 @@ def main() -> None:
             datasets["mnist1d"] = load_mnist1d(400 if args.quick else None)
             if has_sktime and not args.no_sktime:
                 np.savez(folder / "mnist1d.npz", **datasets["mnist1d"])
-        rows = classify(datasets, args.seeds, args.max_epochs, args.extra_net)
+        seeds = {n: args.seeds for n in datasets}
+        if args.mnist1d_seeds is not None and "mnist1d" in seeds:
+            seeds["mnist1d"] = args.mnist1d_seeds
+        rows = classify(datasets, seeds, args.max_epochs, args.extra_net)
         if has_sktime and datasets and not args.no_sktime:
             inception = [n for n in args.sktime_inception_datasets if n in datasets]
-            rows += sktime_rows(
-                args.sktime_python,
-                folder,
-                list(datasets),
-                args.seeds,
-                args.sktime_epochs,
-                inception,
-            )
+            for n_seeds in sorted(set(seeds.values())):
+                rows += sktime_rows(
+                    args.sktime_python,
+                    folder,
+                    [n for n in datasets if seeds[n] == n_seeds],
+                    n_seeds,
+                    args.sktime_epochs,
+                    inception,
+                )
     series = [] if args.no_forecasting else SERIES[:2] if args.quick else SERIES
     forecasts = forecast(series, args.max_epochs)
     (RESULTS / "bench_sequences.json").write_text(

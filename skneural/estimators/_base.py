@@ -83,7 +83,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "preprocessing": [StrOptions({"auto", "standard"}), HasMethods(["fit", "transform"]), None],
         "module": [StrOptions(set(BUILTIN_MODULES)), callable],
         "module_params": [dict, None],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": ["array-like", StrOptions({"auto"})],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "batch_norm": ["boolean"],
@@ -124,7 +124,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         preprocessing="auto",
         module="mlp",
         module_params=None,
-        hidden_layer_sizes=(128, 128),
+        hidden_layer_sizes="auto",
         activation="relu",
         dropout="auto",
         batch_norm=False,
@@ -285,12 +285,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _check_extra_params(self):
         """Checks the constraint table cannot express."""
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, str) or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
-        ):
+        sizes = self._hidden_layer_sizes()
+        if not all(isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
             raise ValueError(
-                f"hidden_layer_sizes must be a sequence of positive integers, got {sizes!r}."
+                "hidden_layer_sizes must be a sequence of positive integers or 'auto', "
+                f"got {self.hidden_layer_sizes!r}."
             )
         for callback in self.callbacks or []:
             if not isinstance(callback, Callback):
@@ -592,7 +591,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             n_outputs=n_outputs,
             input_params=self.input_layer_.module_kwargs,
             architecture_params={
-                "hidden_layer_sizes": tuple(self.hidden_layer_sizes),
+                "hidden_layer_sizes": self._hidden_layer_sizes(),
                 "activation": self.activation,
                 "dropout": (
                     auto_dropout(len(train_index)) if self.dropout == "auto" else self.dropout
@@ -608,6 +607,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         ).to(device)
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
+
+    def _hidden_layer_sizes(self) -> tuple:
+        """``hidden_layer_sizes``, ``"auto"`` resolved by the module's recipe."""
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, str) and sizes == "auto":
+            return self._recipe().hidden_layer_sizes
+        return tuple(sizes)
 
     def _recipe(self):
         """The rules of the ``"auto"`` settings for the kind of input the

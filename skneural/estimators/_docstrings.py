@@ -36,8 +36,11 @@ module : str or type of torch.nn.Module, default="mlp"
         parameter of its own, ``module_params__<name>``, so
         ``set_params(module_params__width=64)`` and a ``GridSearchCV`` grid
         over ``"module_params__width"`` work.
-    hidden_layer_sizes : sequence of int, default=(128, 128)
-        Width of each hidden layer; the length is the depth.
+    hidden_layer_sizes : sequence of int or "auto", default="auto"
+        Width of each hidden layer; the length is the depth. ``"auto"``:
+        ``(128, 128)``, and none (a linear head after pooling) for a sequence
+        module, where a dense head overfitted the small training sets of
+        time-series classification.
     activation : {"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
 "logistic", "identity"}, default="relu"
         Non-linearity of the hidden layers.

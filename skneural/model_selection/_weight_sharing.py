@@ -15,6 +15,7 @@ from sklearn.base import clone
 
 from ..callbacks import Callback
 from ..nn._shared_mlp import SharedMLP
+from ..training._budget import TABULAR_RECIPE
 from ..utils._sklearn_compat import _safe_indexing
 from ._architecture_space import ArchitectureSpace, base_param, split_element
 from ._trial_search import Candidate
@@ -117,7 +118,11 @@ class SharedWeights:
         check_shareable(space)
         self.space, self.evaluate, self.prefix = space, evaluate, prefix
         self.defaults = {
-            "hidden_layer_sizes": tuple(net.hidden_layer_sizes),
+            "hidden_layer_sizes": (
+                TABULAR_RECIPE.hidden_layer_sizes
+                if isinstance(net.hidden_layer_sizes, str)  # "auto"
+                else tuple(net.hidden_layer_sizes)
+            ),
             "activation": net.activation,
             "dropout": net.dropout,
         }

@@ -30,6 +30,21 @@ def test_sequence_modules_get_the_sequence_recipe_others_the_tabular_one():
     assert auto_lr(512, SEQUENCE_RECIPE) == pytest.approx(6e-3)
 
 
+def test_auto_hidden_layers_are_a_linear_head_for_sequences_and_two_layers_for_tables():
+    X, y = _sequences(40)
+    seq = NeuralClassifier(module="gru", module_params={"hidden_size": 4}, max_epochs=1)
+    table = NeuralClassifier(max_epochs=1)
+    assert seq.get_params()["hidden_layer_sizes"] == table.hidden_layer_sizes == "auto"
+    linears = [m for m in seq.fit(X, y).module_.head.modules() if isinstance(m, nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [(8, 2)]
+    table.fit(X[:, 0], y)
+    widths = [m.out_features for m in table.module_.modules() if isinstance(m, nn.Linear)]
+    assert widths == [128, 128, 2]
+    explicit = NeuralClassifier(module="gru", module_params={"hidden_size": 4}, max_epochs=1)
+    head = explicit.set_params(hidden_layer_sizes=(5,)).fit(X, y).module_.head
+    assert [m.out_features for m in head.modules() if isinstance(m, nn.Linear)] == [5, 2]
+
+
 def test_a_small_sequence_set_trains_on_every_row_with_a_cosine_lr_and_no_early_stop():
     X, y = _sequences(60)
     clf = NeuralClassifier(**TINY_GRU, max_epochs=4, random_state=0).fit(X, y)

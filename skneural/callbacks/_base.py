@@ -77,6 +77,10 @@ class Callback(BaseEstimator):
     # Settings of a callback that never change the training (where files go,
     # how often they are written): left out of the run identity.
     _observer_params: tuple = ()
+    # A callback that sets the optimizer's learning rate over the fit: the
+    # estimators then add no schedule of their own (the cosine of lr="auto"
+    # for sequence modules).
+    _schedules_lr = False
 
     def _identity(self):
         """How this callback shapes the training: its class and the settings

@@ -84,6 +84,8 @@ class LRScheduler(Callback):
         "monitor": [str],
     }
 
+    _schedules_lr = True
+
     def __init__(self, policy, *, step_every="epoch", params=None, monitor="valid_loss"):
         self.policy = policy
         self.step_every = step_every

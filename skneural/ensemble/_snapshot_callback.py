@@ -44,6 +44,8 @@ class SnapshotCallback(Callback):
         "min_lr": [Interval(Real, 0, None, closed="left")],
     }
 
+    _schedules_lr = True
+
     def __init__(self, cycle_epochs=10, min_lr=0.0):
         self.cycle_epochs = cycle_epochs
         self.min_lr = min_lr

@@ -671,12 +671,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _anneals_lr(self, callbacks, incremental):
         """Whether ``lr="auto"`` brings the recipe's cosine schedule: not in
-        ``partial_fit``, nor beside a schedule of the user's."""
+        ``partial_fit``, nor beside a callback that sets the learning rate (an
+        ``LRScheduler``, a snapshot ensemble's cycles)."""
         return (
             self.lr == "auto"
             and self._recipe().cosine_lr
             and not incremental
-            and not any(isinstance(cb, LRScheduler) for cb in callbacks)
+            and not any(getattr(cb, "_schedules_lr", False) for cb in callbacks)
         )
 
     def categorical_embeddings(self) -> dict:

@@ -7,6 +7,7 @@ from torch import nn
 
 from skneural import NeuralClassifier
 from skneural.callbacks import EarlyStopping, LRScheduler, WeightAveraging
+from skneural.ensemble._snapshot_callback import SnapshotCallback
 from skneural.training._budget import (
     SEQUENCE_RECIPE,
     TABULAR_RECIPE,
@@ -69,14 +70,18 @@ def test_a_large_sequence_set_holds_out_validation_rows_and_stops_on_them():
 
 @pytest.mark.parametrize(
     "params",
-    [{"lr": 0.01}, {"callbacks": [LRScheduler("step", params={"step_size": 1})]}],
-    ids=["explicit lr", "own schedule"],
+    [
+        {"lr": 0.01},
+        {"callbacks": [LRScheduler("step", params={"step_size": 1})]},
+        {"callbacks": [SnapshotCallback(cycle_epochs=1)]},
+    ],
+    ids=["explicit lr", "own schedule", "snapshot cycles"],
 )
 def test_an_explicit_lr_or_schedule_replaces_the_cosine(params):
     X, y = _sequences(60)
     clf = NeuralClassifier(**TINY_GRU, max_epochs=3, random_state=0, **params).fit(X, y)
-    schedules = [cb for cb in clf.callbacks_ if isinstance(cb, LRScheduler)]
-    assert len(schedules) == len(params.get("callbacks", []))
+    user = params.get("callbacks", [])
+    assert [type(cb) for cb in clf.callbacks_] == [*map(type, user), WeightAveraging]
     if "lr" in params:
         assert clf.history_.column("lr") == [0.01] * 3
 

@@ -105,6 +105,10 @@ def build_module(
     Returns
     -------
     torch.nn.Module
+        A built-in module also carries ``build_spec``: its name and the
+        constructor arguments it was built with (after
+        ``data_dependent_kwargs``), so :func:`rebuild_module` makes it again
+        without the training data.
     """
     factory = module_factory(module)
     shape_params = dict(input_params or {})
@@ -127,4 +131,19 @@ def build_module(
         ) from exc
     if not isinstance(net, nn.Module):
         raise TypeError(f"module must build a torch.nn.Module, got {type(net).__name__} instead.")
+    if isinstance(module, str):
+        net.build_spec = {"module": module, "kwargs": kwargs}
+    return net
+
+
+def rebuild_module(build_spec: dict) -> nn.Module:
+    """A new, untrained built-in module made from the ``build_spec`` that
+    :func:`build_module` recorded on another."""
+    name, kwargs = build_spec["module"], build_spec["kwargs"]
+    if name not in BUILTIN_MODULES:
+        raise ValueError(
+            f"{name!r} is not a built-in module; expected one of {sorted(BUILTIN_MODULES)}."
+        )
+    net = BUILTIN_MODULES[name](**kwargs)
+    net.build_spec = {"module": name, "kwargs": dict(kwargs)}
     return net

@@ -20,7 +20,7 @@ import os
 import platform
 import shutil
 import uuid
-from importlib.metadata import version
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import numpy as np
@@ -182,7 +182,7 @@ def _card(estimator, weights, description, data, metrics, license) -> dict:
         "license": license,
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": {
-            "skneural": version("skneural"),
+            "skneural": package_version("skneural"),
             "torch": torch.__version__,
             "scikit-learn": sklearn.__version__,
             "numpy": np.__version__,
@@ -298,10 +298,11 @@ def read_config(directory) -> dict:
 
 
 def _check_version(document: dict, path: Path) -> None:
-    version = document.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    found = document.get("format_version")
+    if not isinstance(found, int) or found > FORMAT_VERSION:
+        installed = package_version("skneural")
         raise ValueError(
-            f"{path} is of format version {version!r}; this skneural ({version("skneural")}) reads "
+            f"{path} is of format version {found!r}; this skneural ({installed}) reads "
             f"versions up to {FORMAT_VERSION}. Upgrade skneural to load it."
         )
 

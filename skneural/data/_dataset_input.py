@@ -12,6 +12,7 @@ processes, which read the next batches while the network trains on the
 current one.
 """
 
+import sys
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -283,12 +284,20 @@ class DatasetRows:
             # The loader draws its workers' seed from this generator rather
             # than from torch's global one, which drives dropout.
             generator=torch.Generator().manual_seed(0),
+            multiprocessing_context=_worker_start_method() if self.num_workers else None,
         )
         parts = iter(loader)
         for count in pieces:
             read = [next(parts) for _ in range(count)]
             batch = read[0] if count == 1 else torch.cat(read)
             yield batch.to(self.device, non_blocking=True)
+
+
+def _worker_start_method() -> str | None:
+    """How the loader starts its workers: forked on Linux (fast, and right
+    also inside joblib's loky workers, which change the default start method
+    of their process to one the loader cannot use); elsewhere the default."""
+    return "fork" if sys.platform.startswith("linux") else None
 
 
 def _row_numbers(positions, n_rows: int) -> list:

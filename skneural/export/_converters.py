@@ -44,13 +44,14 @@ def check_exportable(estimator) -> None:
     NotImplementedError
         For the built-in ``TabularPreprocessor`` (``preprocessing="auto"`` on
         a mixed DataFrame) or a link the graph does not compute; the message
-        says what to do instead. The standardisation and a scikit-learn
-        transformer given as ``preprocessing`` (converted by skl2onnx) export.
+        says what to do instead. The standardisation, a scikit-learn
+        transformer given as ``preprocessing`` (converted by skl2onnx) and
+        the image and sequence input layers export.
     """
     check_is_fitted(estimator, "module_")
     name = type(estimator).__name__
     layer = estimator.input_layer_
-    if layer.kind not in ("numeric", "transformer"):
+    if layer.kind not in ("numeric", "transformer", "image", "sequence"):
         what = (
             "the built-in TabularPreprocessor (preprocessing='auto' on a DataFrame with "
             "text, category, boolean or datetime columns or missing values)"
@@ -175,12 +176,32 @@ def _float_input(graph: _Graph, inputs) -> str:
 
 def _network_input(graph: _Graph, estimator, inputs) -> str:
     """The network's input tensor from the operator's ``inputs`` (variables),
-    as ``predict`` prepares it: standardised, or already the output of the
-    ``preprocessing`` transformer (which :func:`_parse_network` put before)."""
+    as ``predict`` prepares it: standardised, already the output of the
+    ``preprocessing`` transformer (which :func:`_parse_network` put before),
+    or images and sequences reshaped and scaled."""
     check_exportable(estimator)
     layer = estimator.input_layer_
     features = _float_input(graph, inputs)
-    return features if layer.kind == "transformer" else _standardized(graph, layer, features)
+    if layer.kind == "transformer":
+        return features
+    if layer.kind in ("image", "sequence"):
+        return _shaped_tensor(graph, layer, features)
+    return _standardized(graph, layer, features)
+
+
+def _shaped_tensor(graph: _Graph, layer, features: str) -> str:
+    """The tensor an image or sequence input layer makes of the float values
+    ``features`` (flattened pixels, ``(n, H, W)``, ``(n, C, H, W)``, ``(n, T)``
+    or ``(n, C, T)``): each row reshaped to the layer's ``input_shape_``,
+    then the layer's :meth:`affine_steps` (``uint8`` pixels / 255, channel
+    standardisation)."""
+    shape = graph.constant(np.array([-1, *layer.input_shape_], dtype=np.int64), "sample_shape")
+    tensor = graph.node("Reshape", [features, shape])
+    operators = {"subtract": "Sub", "divide": "Div"}
+    for operation, operand in layer.affine_steps():
+        operand = graph.constant(np.asarray(operand, dtype=np.float32), operation)
+        tensor = graph.node(operators[operation], [tensor, operand])
+    return tensor
 
 
 def _standardized(graph: _Graph, layer, features: str) -> str:

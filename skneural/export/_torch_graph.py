@@ -3,7 +3,9 @@
 The network is exported with torch's TorchScript-based exporter
 (``torch.onnx.export(..., dynamo=False)``): about half a second for the
 built-in modules, against seconds for the dynamo exporter. The batch axis is
-dynamic. :func:`inline_graph` copies the exported nodes and weights into the
+dynamic: the one place where that exporter fixes it, the zero initial state
+of recurrent layers (GRU, LSTM), is removed from the graph (ONNX's default
+initial state is zero). :func:`inline_graph` copies the exported nodes and weights into the
 skl2onnx container that builds the whole pipeline, under fresh names.
 """
 
@@ -76,7 +78,69 @@ def export_network(module: torch.nn.Module, input_shape, *, opset: int, owner: s
             "Try another target_opset, or rewrite the unsupported operation with "
             "standard torch operations."
         ) from exc
-    return onnx.load_from_string(buffer.getvalue())
+    return _without_zero_initial_states(onnx.load_from_string(buffer.getvalue()))
+
+
+#: ONNX recurrent operators, whose inputs 5 and 6 are the initial states.
+_RECURRENT_OPS = ("GRU", "LSTM", "RNN")
+
+
+def _without_zero_initial_states(model):
+    """``model`` with the all-zero initial states of its recurrent nodes left
+    out (then zero by ONNX's definition), and the nodes that computed them
+    removed.
+
+    The TorchScript exporter builds these zeros with the batch size of the
+    traced input, which fixes the batch axis of the graph.
+    """
+    graph = model.graph
+    producers = {output: node for node in graph.node for output in node.output}
+    initializers = {tensor.name: tensor for tensor in graph.initializer}
+    changed = False
+    for node in graph.node:
+        if node.op_type not in _RECURRENT_OPS:
+            continue
+        for position in (5, 6):  # initial_h, initial_c
+            if position < len(node.input) and _is_zero(
+                node.input[position], producers, initializers
+            ):
+                node.input[position] = ""
+                changed = True
+    if changed:
+        _remove_unused_nodes(graph)
+    return model
+
+
+def _is_zero(name: str, producers: dict, initializers: dict) -> bool:
+    """Whether the value ``name`` is a constant made of zeros only."""
+    from onnx import numpy_helper
+
+    if name in initializers:
+        return not numpy_helper.to_array(initializers[name]).any()
+    node = producers.get(name)
+    if node is None:
+        return False
+    if node.op_type == "Expand":
+        return _is_zero(node.input[0], producers, initializers)
+    if node.op_type in ("Constant", "ConstantOfShape"):
+        values = [attr.t for attr in node.attribute if attr.name == "value"]
+        if not values:  # ConstantOfShape's default value is 0; Constant's other forms
+            return node.op_type == "ConstantOfShape"
+        return not numpy_helper.to_array(values[0]).any()
+    return False
+
+
+def _remove_unused_nodes(graph) -> None:
+    """Remove the nodes no graph output depends on (nodes are in topological order)."""
+    needed = {output.name for output in graph.output}
+    kept = []
+    for node in reversed(graph.node):
+        if any(output in needed for output in node.output):
+            kept.append(node)
+            needed.update(node.input)
+    kept.reverse()
+    del graph.node[:]
+    graph.node.extend(kept)
 
 
 @contextmanager
@@ -133,9 +197,12 @@ def inline_graph(model, scope, container, input_name: str, prefix: str) -> str:
                 f"The exported network has a {node.op_type} node with a subgraph (control "
                 "flow on tensor values), which skneural cannot embed yet."
             )
+        inputs = list(node.input)
+        while inputs and not inputs[-1]:  # absent optional inputs, which skl2onnx cannot sort
+            inputs.pop()
         container.add_node(
             node.op_type,
-            [renamed(name) for name in node.input],
+            [renamed(name) for name in inputs],
             [renamed(name) for name in node.output],
             op_domain=node.domain,
             op_version=_opset_of(model, node.domain),

@@ -312,14 +312,18 @@ def _convert_regressor(scope, operator, container):
 
 def _member_input(graph: _Graph, ensemble, index: int, features: str) -> str:
     """The network input of member ``index`` of ``ensemble``: the columns it
-    was trained on, through its standardisation."""
+    was trained on, through its standardisation (or, for image and sequence
+    members fed flattened values, reshaped and scaled)."""
     subsets = getattr(ensemble, "estimators_features_", None)  # deep ensembles only
     columns = None if subsets is None else np.asarray(subsets[index], dtype=np.int64)
     if columns is not None and len(columns) < ensemble.n_features_in_:
         features = graph.node(
             "Gather", [features, graph.constant(columns, "member_columns")], axis=1
         )
-    return _standardized(graph, ensemble.estimators_[index].input_layer_, features)
+    layer = ensemble.estimators_[index].input_layer_
+    if layer.kind in ("image", "sequence"):
+        return _shaped_tensor(graph, layer, features)
+    return _standardized(graph, layer, features)
 
 
 def _check_members(ensemble) -> None:
@@ -333,7 +337,7 @@ def _check_members(ensemble) -> None:
                 "in a Pipeline before the ensemble."
             )
         check_exportable(member)
-        if member.input_layer_.kind != "numeric":
+        if member.input_layer_.kind == "transformer":
             raise NotImplementedError(
                 f"The members of this {type(ensemble).__name__} prepare their input with "
                 f"{type(member.preprocessor_).__name__}, which the ONNX export of an "

@@ -153,6 +153,22 @@ def test_nan_padded_sequences_read_as_predict_reads_them():
     _assert_parity(model, clf, X[20:])
 
 
+def test_ensembles_of_image_and_sequence_networks_on_2d_inputs():
+    from skneural.ensemble import DeepEnsembleClassifier, SnapshotEnsembleRegressor
+
+    pixels = _images("uint8").reshape(28, -1)
+    member = NeuralClassifier(module="cnn", module_params={**CONV, "input_shape": (2, 6, 6)})
+    ensemble = DeepEnsembleClassifier(member.set_params(**FAST), n_estimators=2, random_state=0)
+    ensemble.fit(pixels[:20], _labels(20))
+    _assert_parity(to_onnx(ensemble, pixels[:4]), ensemble, pixels[20:])
+
+    X = _sequences(shape=(28, 12))
+    member = NeuralRegressor(module="gru", module_params=RECURRENT, random_state=0)
+    ensemble = SnapshotEnsembleRegressor(member, n_snapshots=2, cycle_epochs=1)
+    ensemble.fit(X[:20], X[:20, -1])
+    _assert_parity(to_onnx(ensemble, X[:4]), ensemble, X[20:])
+
+
 def test_images_or_sequences_unlike_the_fitted_ones_are_refused():
     X = _images("uint8")
     clf = NeuralClassifier(module="cnn", module_params=CONV, **FAST).fit(X, _labels(len(X)))

@@ -34,8 +34,10 @@ def to_onnx(
     The preprocessing steps of a :class:`~sklearn.pipeline.Pipeline` are
     converted by skl2onnx, the network by ``torch.onnx.export`` (with a
     dynamic batch axis), and skneural's own steps (the input standardisation,
-    temperature scaling, the link and the label decoding) are written around
-    it, so the graph computes what ``predict`` and ``predict_proba`` compute.
+    or for images and sequences the reshaping, ``uint8`` pixels / 255 and
+    channel standardisation; temperature scaling, the link and the label
+    decoding) are written around it, so the graph computes what ``predict``
+    and ``predict_proba`` compute from the same ``X``.
 
     Parameters
     ----------
@@ -44,13 +46,18 @@ def to_onnx(
         :class:`~skneural.NeuralRegressor`, deep or snapshot ensemble of
         them (:mod:`skneural.ensemble`), or a fitted pipeline ending in one
         of them whose other steps skl2onnx converts.
-    X_sample : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+    X_sample : {array-like, sparse matrix, DataFrame}
         Inputs like the ones the model will serve: they fix the graph's
         inputs and the verification runs on them. A numeric array (or a
         sparse matrix, served dense) gives one float32 input ``X`` of shape
         ``(n, n_features)``; a DataFrame one input per column, named after
         it, of shape ``(n, 1)``: float32 for numeric and boolean columns,
         string for text and category columns (see :func:`onnx_inputs`).
+        A network fed images or sequences takes them in the layout of
+        ``predict`` (``(n, C, H, W)``, ``(n, H, W)``, flattened pixels,
+        ``(n, T)`` or ``(n, C, T)``), as one input ``X`` of that shape
+        (``uint8`` when the network reads ``uint8`` pixels, else float32);
+        sequences at the training length, shorter ones NaN-padded.
     path : str or path-like, default=None
         Also write the model there (atomically, and only once verified).
     check : bool, default=True
@@ -77,8 +84,8 @@ def to_onnx(
     sklearn.exceptions.NotFittedError
         When the estimator is not fitted.
     ValueError
-        When ``X_sample`` does not match the fitted columns, or the
-        verification fails (nothing is written then).
+        When ``X_sample`` does not match the fitted columns (or images,
+        sequences), or the verification fails (nothing is written then).
     NotImplementedError
         For a step without an ONNX converter (the message names it and how
         to register one) or a part of skneural that does not export yet.

@@ -9,7 +9,8 @@ the deep and snapshot ensembles, so that a pipeline ending in one of them conver
 
 The graph computes exactly what ``predict`` and ``predict_proba`` compute, in
 float32: the input layer's standardisation (integer-code columns left as
-they are) or ``preprocessing`` transformer, the network, the temperature,
+they are), ``preprocessing`` transformer, or image and sequence steps
+(reshaping, then the layer's ``affine_steps``), the network, the temperature,
 the link (softmax, sigmoid, exponential or identity), the target scaling of
 regressors and the label decoding. Outputs follow skl2onnx's conventions:
 ``label`` and ``probabilities`` for classifiers (a 0/1 int64 matrix of

@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._optional import import_optional
-from ._converters import register_converters
+from ._converters import check_exportable, register_converters
 
 #: Opset of the default ONNX domain unless ``target_opset`` says otherwise:
 #: LayerNormalization is native from 17, and onnxruntime >= 1.14 runs 18.
@@ -347,6 +347,8 @@ def _check_convertible(estimator) -> None:
     from skl2onnx._supported_operators import sklearn_operator_name_map
 
     for path, step in _steps(estimator, ""):
+        if hasattr(step, "input_layer_"):
+            check_exportable(step)
         if type(step) not in sklearn_operator_name_map:
             raise NotImplementedError(
                 f"The step {path or 'estimator'!r} ({type(step).__name__}) has no ONNX "

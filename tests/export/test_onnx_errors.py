@@ -84,7 +84,7 @@ def test_x_sample_column_of_another_kind_than_in_fit():
         to_onnx(pipeline, X.astype({"city": "int64"}))
 
 
-def test_tabular_preprocessor_is_not_exported_yet_and_the_error_says_what_to_do():
+def test_tabular_preprocessor_of_text_columns_is_not_exported_and_the_error_says_what_to_do():
     X = pd.DataFrame({"city": ["a", "b", "c"] * 10, "size": np.arange(30.0)})
     clf = NeuralClassifier(**TINY).fit(X, np.arange(30) % 2)
     with pytest.raises(

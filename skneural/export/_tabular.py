@@ -79,8 +79,10 @@ def convert_tabular(scope, operator, container) -> None:
     text = [v.onnx_name for v in operator.inputs if not isinstance(v.type, FloatTensorType)]
     if text:
         raise ValueError(
-            f"X_sample's columns {text} are not numeric, but the fitted TabularPreprocessor "
-            "reads them as numbers or booleans: pass them with the dtypes they had in fit."
+            f"X_sample's columns {text} hold text, but the graph of the fitted "
+            "TabularPreprocessor reads its numeric and boolean columns as numbers only: "
+            "pass them as numbers (booleans as bool or 0/1), converted before the model if "
+            "they were text in fit."
         )
     graph = Graph(scope, container, "tabular_preprocessor")
     features = float_input(graph, operator.inputs)

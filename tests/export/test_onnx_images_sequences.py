@@ -117,6 +117,21 @@ SEQUENCE_CASES = {
         NeuralClassifier(module="tcn", module_params={"n_filters": 3, "depth": 2}, **FAST),
         _sequences(),
     ),
+    # patches fix the batch size in the TorchScript export: the dynamo exporter takes over
+    "sequence_transformer with patches, (n, C, T) classifier": (
+        NeuralClassifier(
+            module="sequence_transformer",
+            module_params={
+                "d_model": 4,
+                "n_heads": 2,
+                "num_layers": 1,
+                "patch_size": 2,
+                "pooling": "cls",
+            },
+            **FAST,
+        ),
+        _sequences(),
+    ),
     "gru, (n, T) classifier": (
         NeuralClassifier(module="gru", module_params=RECURRENT, **FAST),
         _sequences(shape=(28, 12)),

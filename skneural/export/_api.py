@@ -415,7 +415,12 @@ def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:
     else:
         first_row = np.asarray(X_sample)[:1]
     for X in (X_sample, first_row):
-        outputs = session.run(None, onnx_inputs(X, model))
+        try:
+            outputs = session.run(None, onnx_inputs(X, model))
+        except Exception as exc:  # onnxruntime's own exception types
+            raise ValueError(
+                f"The ONNX graph fails on {len(X)} row(s) of X_sample in onnxruntime: {exc}"
+            ) from exc
         if is_classifier(estimator):
             _compare_classifier(outputs, estimator, X, tolerance)
         else:

@@ -135,3 +135,11 @@ def test_verify_rejects_a_graph_of_another_model(data, fitted):
     flipped = NeuralClassifier(**TINY).fit(X, 1 - y)
     with pytest.raises(ValueError, match=r"different label than the model for \d+ of 80 rows"):
         verify(to_onnx(fitted, X), flipped, X)
+
+
+def test_verify_turns_a_graph_failing_in_onnxruntime_into_a_value_error(data, fitted):
+    from skneural.export import verify
+
+    X, _ = data
+    with pytest.raises(ValueError, match="graph fails on 80 row.*onnxruntime"):
+        verify(to_onnx(fitted, X), fitted, X[:, :3])

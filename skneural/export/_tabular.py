@@ -102,6 +102,8 @@ def convert_tabular(scope, operator, container) -> None:
 
 def _branch(graph, branch, values: str) -> list:
     """The output blocks of one fitted branch pipeline on the float ``values``."""
+    from onnx import TensorProto
+
     blocks = []
     for _, step in branch.steps:
         if isinstance(step, OutlierClipper):
@@ -120,7 +122,7 @@ def _branch(graph, branch, values: str) -> list:
             if indicator is not None and len(indicator.features_):
                 flagged = graph.constant(np.asarray(indicator.features_, np.int64), "flagged")
                 flags = graph.node("Gather", [missing, flagged], axis=1)
-                blocks.append(graph.node("Cast", [flags], to=1))  # FLOAT
+                blocks.append(graph.node("Cast", [flags], to=TensorProto.FLOAT))
         elif not isinstance(step, FunctionTransformer):  # the float readers: floats already
             raise NotImplementedError(
                 f"The ONNX export of TabularPreprocessor does not know its step "

@@ -278,6 +278,29 @@ class ImageInput(InputLayer):
             "categorical_cardinalities": None,
         }
 
+    def affine_steps(self) -> list:
+        """The element-wise steps :meth:`transform` applies to the pixels, in order.
+
+        For code that rebuilds the transform elsewhere (the ONNX export):
+        :meth:`transform` casts ``X`` to float32, reshapes each row to
+        :attr:`input_shape_` and applies these steps.
+
+        Returns
+        -------
+        list of (str, ndarray)
+            ``(operation, operand)`` pairs, ``operation`` ``"divide"`` or
+            ``"subtract"`` and ``operand`` a float32 array that broadcasts
+            against one image ``(C, H, W)``: the division by 255 of ``uint8``
+            pixels, then the channel standardisation (empty when neither applies).
+        """
+        steps = [("divide", np.float32(255))] if self.uint8_pixels_ else []
+        if self.standardize:
+            steps += [
+                ("subtract", self.channel_mean_[:, None, None]),
+                ("divide", self.channel_scale_[:, None, None]),
+            ]
+        return steps
+
     def _pixels(self, X: np.ndarray) -> np.ndarray:
         """``X`` as a new, finite float32 ``(n, C, H, W)`` array."""
         with np.errstate(over="ignore", invalid="ignore"):

@@ -260,6 +260,27 @@ class SequenceInput(InputLayer):
             "categorical_cardinalities": None,
         }
 
+    def affine_steps(self) -> list:
+        """The element-wise steps :meth:`transform` applies to the values, in order.
+
+        For code that rebuilds the transform elsewhere (the ONNX export):
+        :meth:`transform` casts a NaN-padded ``(n, C, T)`` array (``(n, 1,
+        T)`` for a 2-D ``X``) to float32 and applies these steps.
+
+        Returns
+        -------
+        list of (str, ndarray)
+            ``(operation, operand)`` pairs, ``operation`` ``"subtract"`` or
+            ``"divide"`` and ``operand`` a float32 array of shape ``(C, 1)``:
+            the channel standardisation (empty without it).
+        """
+        if self.channel_mean_ is None:
+            return []
+        return [
+            ("subtract", self.channel_mean_[:, None].astype(np.float32)),
+            ("divide", self.channel_scale_[:, None].astype(np.float32)),
+        ]
+
     def _padded(self, X) -> np.ndarray:
         """``X`` as a float array ``(n, C, T)``, NaN-padded, with every check
         that needs the values."""

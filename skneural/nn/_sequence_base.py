@@ -116,7 +116,8 @@ def masked_mean(values: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Ten
 
 def gather_step(values: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     """``values[i, index[i]]`` for ``values`` of shape ``(n, T, D)``: ``(n, D)``."""
-    return values.gather(1, index.view(-1, 1, 1).expand(-1, 1, values.shape[-1])).squeeze(1)
+    # [:, 0], not squeeze(1): the ONNX export then needs no branch on the batch size.
+    return values.gather(1, index.view(-1, 1, 1).expand(-1, 1, values.shape[-1]))[:, 0]
 
 
 class AttentionPooling(nn.Module):

@@ -85,6 +85,13 @@ def test_scikit_learn_splits_and_searches_a_slice_dataset(digits):
     assert search.best_estimator_.predict(X[:5]).shape == (5,)
 
 
+def test_workers_start_inside_parallel_searches(digits):
+    images, y = digits
+    X = SliceDataset(Pairs(images, y))
+    search = GridSearchCV(_cnn(max_epochs=1, num_workers=1), {"lr": [1e-2]}, cv=2, n_jobs=2)
+    assert search.fit(X, y).best_score_ > 0
+
+
 def test_a_tabular_module_reads_feature_vectors_unscaled():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 5)).astype(np.float32)

@@ -60,9 +60,13 @@ def check_table_shape(X, owner: str) -> None:
 
 
 def _declares_image(params: dict, X) -> bool:
-    """Signals of image inputs: a 3-entry ``input_shape`` or a 4-D ``X``."""
+    """Signals of image inputs: an image module, a 3-entry ``input_shape`` or a 4-D ``X``."""
     shape = (params.get("module_params") or {}).get("input_shape")
-    return (shape is not None and len(shape) == 3) or getattr(X, "ndim", None) == 4
+    return (
+        module_input_kind(params.get("module")) == "image"
+        or (shape is not None and len(shape) == 3)
+        or getattr(X, "ndim", None) == 4
+    )
 
 
 class SequenceInput(InputLayer):

@@ -11,7 +11,7 @@ def _build(optimizer, optimizer_params=None, dtype=torch.float32):
     module = nn.Linear(3, 2).to(dtype)
     return build_optimizer(
         optimizer,
-        module.parameters(),
+        module,
         lr=1e-3,
         weight_decay=0.0,
         optimizer_params=optimizer_params or {},
@@ -41,7 +41,7 @@ def test_fused_step_matches_the_loop_step():
         torch.manual_seed(1)
         module = nn.Linear(3, 2)
         optimizer = build_optimizer(
-            "adamw", module.parameters(), lr=1e-2, weight_decay=0.1, optimizer_params=params
+            "adamw", module, lr=1e-2, weight_decay=0.1, optimizer_params=params
         )
         for _ in range(5):
             optimizer.zero_grad()

@@ -125,4 +125,3 @@ class FineTunableModule(nn.Module):
                 "lr_scale": float(self.backbone_lr_scale),
             },
         ]
-

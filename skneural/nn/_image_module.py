@@ -10,7 +10,6 @@ because the network ends in global average pooling.
 from collections.abc import Sequence
 
 import torch
-from torch import nn
 
 from ._checks import check_int
 from ._head import FineTunableModule

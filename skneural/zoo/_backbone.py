@@ -307,5 +307,7 @@ def _fingerprint(source: BaseNeuralEstimator) -> str:
     digest.update(repr(sorted(source.input_layer_.module_kwargs.items())).encode())
     for name, tensor in source.module_.state_dict().items():
         digest.update(f"{name}:{tensor.dtype}:{tuple(tensor.shape)}".encode())
-        digest.update(tensor.detach().cpu().reshape(-1).contiguous().view(torch.uint8).numpy().tobytes())
+        digest.update(
+            tensor.detach().cpu().reshape(-1).contiguous().view(torch.uint8).numpy().tobytes()
+        )
     return digest.hexdigest()[:32]

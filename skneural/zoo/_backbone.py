@@ -165,6 +165,11 @@ class PretrainedBackbone(BaseEstimator):
         }
 
     # -------------------------------------------------------------- building
+    def _validate_settings(self) -> None:
+        validate_parameter_constraints(
+            self._parameter_constraints, self.get_params(deep=False), type(self).__name__
+        )
+
     def __call__(
         self,
         *,
@@ -188,9 +193,7 @@ class PretrainedBackbone(BaseEstimator):
         FineTunableModule
             A new network: the source's, with a new output layer.
         """
-        validate_parameter_constraints(
-            self._parameter_constraints, self.get_params(deep=False), type(self).__name__
-        )
+        self._validate_settings()
         source = _resolve_source(self.source)
         network = source.module_
         if not isinstance(network, FineTunableModule):
@@ -220,8 +223,8 @@ class PretrainedBackbone(BaseEstimator):
 def backbone(source, *, freeze=None, backbone_lr_scale: float = 1.0) -> PretrainedBackbone:
     """A pretrained network to fine-tune: pass it as an estimator's ``module``.
 
-    The same as :class:`PretrainedBackbone`, but the source is checked now
-    rather than at fit.
+    The same as :class:`PretrainedBackbone`, but the source and the settings
+    are checked now rather than at fit.
 
     Parameters
     ----------
@@ -251,7 +254,9 @@ def backbone(source, *, freeze=None, backbone_lr_scale: float = 1.0) -> Pretrain
     0.1
     """
     _resolve_source(source)
-    return PretrainedBackbone(source, freeze=freeze, backbone_lr_scale=backbone_lr_scale)
+    result = PretrainedBackbone(source, freeze=freeze, backbone_lr_scale=backbone_lr_scale)
+    result._validate_settings()
+    return result
 
 
 def _check_input_fits(expected: dict, given: dict, *, any_length: bool) -> None:

@@ -11,6 +11,8 @@ def test_quick_run_reports_the_tables_and_the_targets():
     out = result.stdout
     assert "## digits 0-4 -> 5-9 (cnn)" in out
     score = r"0\.\d{4} ± 0\.\d{4}"
-    assert re.search(rf"\| 5 \| {score} \| {score} \| {score} \| {score} \| {score} \| \d/\d \|", out)
+    assert re.search(
+        rf"\| 5 \| {score} \| {score} \| {score} \| {score} \| {score} \| \d/\d \|", out
+    )
     assert "fine-tune > from scratch at every label count" in out
     assert re.search(r"All targets met\.|Missed: ", out)

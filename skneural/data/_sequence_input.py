@@ -98,7 +98,9 @@ class SequenceInput(InputLayer):
     ``sample_weight``; NaN ignored), with ``preprocessing="auto"`` (the
     default) or ``"standard"``; ``preprocessing=None`` passes them as they
     are. The statistics come from the training rows only and are reused at
-    predict. Token sequences (``module_params={"vocab_size": V}``) are never
+    predict. Token sequences (``module_params={"vocab_size": V}``, or a
+    module callable with a ``vocab_size`` attribute, such as a fine-tuning
+    backbone of a token model) are never
     scaled: they must hold integer ids in ``[0, V)``, NaN for padding.
 
     Sequences of another length than in fit are accepted at predict by the
@@ -160,7 +162,9 @@ class SequenceInput(InputLayer):
         factory = BUILTIN_MODULES.get(module) if isinstance(module, str) else module
         return cls(
             standardize=preprocessing is not None,
-            vocab_size=(params.get("module_params") or {}).get("vocab_size"),
+            vocab_size=(params.get("module_params") or {}).get(
+                "vocab_size", getattr(factory, "vocab_size", None)
+            ),
             any_length=bool(getattr(factory, "accepts_any_length", False)),
             **_common_arguments(params, X, owner),
         )

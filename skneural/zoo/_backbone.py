@@ -154,6 +154,11 @@ class PretrainedBackbone(BaseEstimator):
         """Whether the source network takes sequences of any length."""
         return bool(getattr(_resolve_source(self.source).module_, "accepts_any_length", False))
 
+    @property
+    def vocab_size(self):
+        """The source's token vocabulary size (``None`` unless it reads token ids)."""
+        return getattr(_resolve_source(self.source).input_layer_, "vocab_size", None)
+
     def _identity(self) -> dict:
         """What the run identity records: the settings and a hash of the
         source's weights and input (see ``skneural.training._run_identity``)."""
@@ -177,6 +182,7 @@ class PretrainedBackbone(BaseEstimator):
         n_features_in: int | None = None,
         input_shape: tuple | None = None,
         categorical_cardinalities: dict | None = None,
+        vocab_size: int | None = None,
     ) -> FineTunableModule:
         """The network to fine-tune, for data of this shape and ``n_outputs`` outputs.
 
@@ -187,6 +193,9 @@ class PretrainedBackbone(BaseEstimator):
         n_features_in, input_shape, categorical_cardinalities
             What the new estimator's input layer tells about the data; they
             must match the source's.
+        vocab_size : int, optional
+            ``module_params["vocab_size"]`` of the new estimator, for token
+            sequences; it must be the source's (its default).
 
         Returns
         -------
@@ -211,6 +220,12 @@ class PretrainedBackbone(BaseEstimator):
             },
             any_length=bool(getattr(network, "accepts_any_length", False)),
         )
+        if vocab_size not in (None, self.vocab_size):
+            raise ValueError(
+                f"The backbone was pretrained on token ids in [0, {self.vocab_size}), but "
+                f"module_params['vocab_size'] is {vocab_size}; leave it out to use the "
+                "pretrained vocabulary (map the new data's tokens to its ids)."
+            )
         module = copy.deepcopy(network).to("cpu").train()
         module.reset_head(n_outputs)
         frozen = _frozen_names(module, self.freeze)

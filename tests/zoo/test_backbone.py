@@ -299,6 +299,19 @@ def test_a_sequence_network_fine_tunes_on_another_length():
         clf.fit(rng.randn(40, 3, 20), rng.randint(0, 3, 40))
 
 
+def test_a_token_network_keeps_its_vocabulary():
+    rng = np.random.RandomState(0)
+    X, y = rng.randint(0, 20, (60, 1, 9)), rng.randint(0, 2, 60)
+    params = {"module_params": {"vocab_size": 20, "embedding_dim": 4, "hidden_size": 8}}
+    pretrained = NeuralClassifier(module="gru", max_epochs=2, random_state=0, **params).fit(X, y)
+    clf = NeuralClassifier(module=backbone(pretrained), **TUNE).fit(X[:, :, :6], y == 0)
+    assert clf.input_layer_.vocab_size == 20
+    start = clf.module(n_outputs=2, n_features_in=1, input_shape=(1, 6), vocab_size=20)
+    assert torch.equal(start.input.embedding.weight, pretrained.module_.input.embedding.weight)
+    with pytest.raises(ValueError, match=r"token ids in \[0, 20\).*is 30"):
+        clf.set_params(module_params={"vocab_size": 30}).fit(X, y)
+
+
 # --------------------------------------------------------- gradual unfreezing
 class _Trainable(Callback):
     """Records which layer groups train in each epoch."""

@@ -24,7 +24,9 @@ class GradualUnfreezing(Callback):
     training ends every other parameter trains again, so a later
     ``warm_start`` fit starts from the same schedule. A frozen parameter
     gets no gradient, so neither the optimizer nor its weight decay moves
-    it.
+    it. Every fit runs the schedule from its start, also with
+    ``warm_start=True``; each ``partial_fit`` call is a fit of one epoch, so
+    the schedule does not advance across ``partial_fit`` calls.
 
     Parameters
     ----------

@@ -29,6 +29,28 @@ class FineTunableModule(nn.Module):
         Learning rate of the parameters outside the head, relative to the
         optimizer's (1.0, the class default, trains everything alike; a
         fine-tuning backbone sets it on the instance).
+
+    Methods
+    -------
+    output_layer()
+        The output layer.
+    reset_head(n_outputs)
+        Replace the output layer by a new one with ``n_outputs`` outputs.
+    layer_groups()
+        The parameters in named groups from the input to the head (what
+        :class:`~skneural.callbacks.GradualUnfreezing` unfreezes).
+    parameter_groups()
+        The optimizer's parameter groups, with their learning-rate scales.
+
+    Examples
+    --------
+    >>> from skneural.nn import CNN
+    >>> net = CNN(n_outputs=10, input_shape=(1, 8, 8), channels=(8, 16))
+    >>> net.output_layer()
+    Linear(in_features=16, out_features=10, bias=True)
+    >>> net.reset_head(3)
+    >>> [name for name, _ in net.layer_groups()]
+    ['features.0', 'features.2', 'head']
     """
 
     head: nn.Module

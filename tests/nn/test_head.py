@@ -1,10 +1,12 @@
 """The head convention of the built-in modules: output layer, new heads, layer groups."""
 
+import doctest
+
 import pytest
 import torch
 from torch import nn
 
-from skneural.nn import FineTunableModule
+from skneural.nn import FineTunableModule, _head
 from skneural.nn._factory import BUILTIN_MODULES
 
 IMAGES = ("cnn", "resnet_cnn")
@@ -91,3 +93,8 @@ def test_a_module_without_a_linear_head_says_so():
 
     with pytest.raises(TypeError, match="has no output layer"):
         Headless().reset_head(3)
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(_head, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

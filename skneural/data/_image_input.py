@@ -1,10 +1,11 @@
 """The image case: pixel arrays to ``(n, C, H, W)`` float32 batches.
 
 A fit takes this case when its module is an image module (``"cnn"``,
-``"resnet_cnn"``), when ``module_params`` holds a 3-entry ``input_shape``
-``(C, H, W)``, or when ``X`` is 4-D. A 3-D ``X`` for a user's own module is
-a time series ``(n, C, T)`` (the sequence case), so a grayscale image batch
-for a user's module is passed as ``(n, 1, H, W)``.
+``"resnet_cnn"``, or a callable with ``input_kind = "image"``), when
+``module_params`` holds a 3-entry ``input_shape`` ``(C, H, W)``, or when
+``X`` is 4-D. A 3-D ``X`` for a user's own module is a time series
+``(n, C, T)`` (the sequence case), so a grayscale image batch for a user's
+module is passed as ``(n, 1, H, W)``.
 """
 
 from collections.abc import Sequence
@@ -106,6 +107,7 @@ class ImageInput(InputLayer):
         shape = _shape(X)
         return (
             (isinstance(module, str) and module in IMAGE_MODULES)
+            or getattr(module, "input_kind", None) == "image"
             or _declared_shape(params) is not None
             or (shape is not None and len(shape) == 4)
         )

@@ -611,7 +611,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         optimizer state brings its own learning rate)."""
         return build_optimizer(
             self.optimizer,
-            self.module_.parameters(),
+            self.module_,
             lr=auto_lr(batch_size) if self.lr == "auto" else self.lr,
             weight_decay=self.weight_decay,
             optimizer_params=self.optimizer_params or {},

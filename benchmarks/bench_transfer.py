@@ -55,7 +55,7 @@ from sklearn.svm import SVC
 
 from skneural import NeuralClassifier
 from skneural.augmentation import ImageAugment
-from skneural.zoo._backbone import backbone
+from skneural.zoo import backbone
 
 FINE_TUNE, FROZEN, SCRATCH = "fine-tune", "fine-tune, frozen", "from scratch"
 SVC_TUNED, HGB = "SVC (tuned)", "HGB"

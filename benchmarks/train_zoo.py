@@ -15,7 +15,7 @@ it did not see, and written with :func:`skneural.save_pretrained`:
 
 Run from the repository root (about 5 minutes on one CPU thread)::
 
-    OMP_NUM_THREADS=1 PYTHONPATH=. python benchmarks/train_zoo.py [--output DIR]
+    OMP_NUM_THREADS=1 PYTHONPATH=. python benchmarks/train_zoo.py [--output DIR] [--models NAME ...]
 
 The default output replaces the shipped models; the fits are seeded, so a
 rerun on the same software reproduces them.
@@ -102,12 +102,16 @@ def train_waveforms_inception(output: Path) -> None:
     print(f"waveforms-inception: test accuracy {accuracy:.4f} ({model.n_iter_} epochs)")
 
 
+TRAINERS = {"digits-cnn": train_digits_cnn, "waveforms-inception": train_waveforms_inception}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", type=Path, default=SHIPPED)
+    parser.add_argument("--models", nargs="+", choices=list(TRAINERS), default=list(TRAINERS))
     args = parser.parse_args(argv)
     args.output.mkdir(parents=True, exist_ok=True)
-    for train in (train_digits_cnn, train_waveforms_inception):
+    for train in (TRAINERS[name] for name in args.models):
         started = time.perf_counter()
         train(args.output)
         print(f"  {time.perf_counter() - started:.0f} s")

@@ -27,7 +27,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from skneural import NeuralClassifier
 from skneural.augmentation import ImageAugment
-from skneural.zoo._backbone import backbone
+from skneural.zoo import backbone
 
 # CI runs every example with SKNEURAL_EXAMPLE_FAST=1: the same code with small
 # stages and 2 epochs.

@@ -77,7 +77,7 @@ def test_cuda_checkpoint_resume_and_search(tmp_path, classification_data):
 
 @pytest.mark.parametrize("devices", [("cpu", "cuda"), ("cuda", "cpu")])
 def test_fine_tuning_across_devices_keeps_frozen_weights(classification_data, devices):
-    from skneural.zoo._backbone import backbone
+    from skneural.zoo import backbone
 
     X, y = classification_data
     pretrained = NeuralClassifier(device=devices[0], **FAST).fit(X, y)

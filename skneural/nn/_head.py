@@ -98,6 +98,9 @@ class FineTunableModule(nn.Module):
         parent, name, old = self._output_layer_slot()
         new = nn.Linear(old.in_features, n_outputs, bias=old.bias is not None)
         setattr(parent, name, new.to(device=old.weight.device, dtype=old.weight.dtype))
+        spec = getattr(self, "build_spec", None)
+        if spec is not None:  # rebuilt from its spec, the network gets the new head
+            self.build_spec = {**spec, "kwargs": {**spec["kwargs"], "n_outputs": n_outputs}}
 
     def layer_groups(self) -> list[tuple[str, list[nn.Parameter]]]:
         """The parameters in named groups, from the input to the head.

@@ -10,8 +10,11 @@ through the convention of :class:`skneural.nn.FineTunableModule`.
 
 import copy
 import fnmatch
+import functools
 import hashlib
+import os
 from numbers import Real
+from pathlib import Path
 
 import torch
 from sklearn.base import BaseEstimator
@@ -26,14 +29,17 @@ def _resolve_source(source) -> BaseNeuralEstimator:
 
     Parameters
     ----------
-    source : NeuralClassifier or NeuralRegressor
-        A fitted skneural estimator.
+    source : NeuralClassifier, NeuralRegressor, str or path-like
+        A fitted skneural estimator, the path of a model saved with
+        :func:`~skneural.save_pretrained`, or the name of a zoo model.
 
     Returns
     -------
     BaseNeuralEstimator
         A fitted estimator with ``module_`` and ``input_layer_``.
     """
+    if isinstance(source, str | os.PathLike):
+        return _load_source(*_saved_model_key(source))
     if isinstance(source, BaseNeuralEstimator):
         if not hasattr(source, "module_"):
             raise ValueError(
@@ -43,8 +49,29 @@ def _resolve_source(source) -> BaseNeuralEstimator:
         return source
     raise TypeError(
         "The backbone source must be a fitted skneural estimator (NeuralClassifier or "
-        f"NeuralRegressor), got {type(source).__name__}: {source!r}."
+        "NeuralRegressor), a saved model's directory or a zoo model's name, got "
+        f"{type(source).__name__}: {source!r}."
     )
+
+
+def _saved_model_key(source) -> tuple[str, int]:
+    """The directory ``source`` names (a path, else a zoo name) and the time
+    its manifest was written: a saved model is read again only when it changes."""
+    from ._registry import model_directory  # not at the top: the codec imports this module
+
+    path = Path(source)
+    directory = path if path.is_dir() else model_directory(str(source))
+    manifest = directory / "manifest.json"
+    return str(directory.resolve()), manifest.stat().st_mtime_ns if manifest.is_file() else 0
+
+
+@functools.lru_cache(maxsize=8)
+def _load_source(directory: str, written: int) -> BaseNeuralEstimator:
+    """The saved model in ``directory``, loaded once per version (the
+    estimator reads its source several times per fit; nobody changes it)."""
+    from ._format import load_pretrained  # not at the top: the codec imports this module
+
+    return load_pretrained(directory)
 
 
 class PretrainedBackbone(BaseEstimator):
@@ -72,8 +99,14 @@ class PretrainedBackbone(BaseEstimator):
 
     Parameters
     ----------
-    source : NeuralClassifier or NeuralRegressor
-        A fitted estimator whose network is the starting point.
+    source : NeuralClassifier, NeuralRegressor, str or path-like
+        Where the pretrained network comes from: a fitted estimator, the
+        name of a zoo model (``"digits-cnn"``, see
+        :func:`skneural.zoo.list_models`) or the directory of a model saved
+        with :func:`skneural.save_pretrained` (a string naming an existing
+        directory is read as a path). A name or path is loaded when first
+        needed, once, and is what ``save_pretrained`` stores for a
+        fine-tuned model.
     freeze : None, "backbone", str or list of str, default=None
         Parameters kept at their pretrained values (``requires_grad=False``):
         none, every parameter outside the head (``"backbone"``), or those
@@ -95,7 +128,7 @@ class PretrainedBackbone(BaseEstimator):
     --------
     >>> from sklearn.datasets import load_digits
     >>> from skneural import NeuralClassifier
-    >>> from skneural.zoo._backbone import PretrainedBackbone
+    >>> from skneural.zoo import PretrainedBackbone
     >>> X, y = load_digits(return_X_y=True)
     >>> X = X.reshape(-1, 1, 8, 8) / 16
     >>> small = dict(module_params={"channels": (8,)}, max_epochs=2, random_state=0)
@@ -243,8 +276,14 @@ def backbone(source, *, freeze=None, backbone_lr_scale: float = 1.0) -> Pretrain
 
     Parameters
     ----------
-    source : NeuralClassifier or NeuralRegressor
-        A fitted estimator whose network is the starting point.
+    source : NeuralClassifier, NeuralRegressor, str or path-like
+        Where the pretrained network comes from: a fitted estimator, the
+        name of a zoo model (``"digits-cnn"``, see
+        :func:`skneural.zoo.list_models`) or the directory of a model saved
+        with :func:`skneural.save_pretrained` (a string naming an existing
+        directory is read as a path). A name or path is loaded when first
+        needed, once, and is what ``save_pretrained`` stores for a
+        fine-tuned model.
     freeze : None, "backbone", str or list of str, default=None
         Parameters kept at their pretrained values: none, all but the head,
         or those matching these name patterns (see :class:`PretrainedBackbone`).
@@ -259,7 +298,7 @@ def backbone(source, *, freeze=None, backbone_lr_scale: float = 1.0) -> Pretrain
     --------
     >>> from sklearn.datasets import load_digits
     >>> from skneural import NeuralClassifier
-    >>> from skneural.zoo._backbone import backbone
+    >>> from skneural.zoo import backbone
     >>> X, y = load_digits(return_X_y=True)
     >>> X = X.reshape(-1, 1, 8, 8) / 16
     >>> small = dict(module_params={"channels": (8,)}, max_epochs=2, random_state=0)

@@ -38,15 +38,18 @@ from ..callbacks import (
     Checkpoint,
     EarlyStopping,
     GradientClipping,
+    GradualUnfreezing,
     LRScheduler,
     ProgressBar,
     WeightAveraging,
 )
 from ..data import DatasetInput, ImageInput, NumericInput, SequenceInput, TabularInput
+from ..estimators import NeuralClassifier, NeuralRegressor
 from ..preprocessing import CategoryCleaner, DatetimeFeatures, OutlierClipper, TabularPreprocessor
 from ..preprocessing._columns import booleans_to_float, numbers_to_float, shift_codes
 from ..training._history import History
 from ..training._links import BinarySigmoidLink, ExpLink, IdentityLink, SigmoidLink, SoftmaxLink
+from ._backbone import PretrainedBackbone
 
 #: Classes whose fitted attributes the codec restores (no ``__init__`` call).
 FITTED_CLASSES = {
@@ -84,11 +87,13 @@ FITTED_CLASSES = {
 CONFIGURED_CLASSES = {
     cls.__name__: cls
     for cls in (
+        PretrainedBackbone,
         ImageAugment,
         SequenceAugment,
         Checkpoint,
         EarlyStopping,
         GradientClipping,
+        GradualUnfreezing,
         LRScheduler,
         ProgressBar,
         WeightAveraging,
@@ -172,6 +177,11 @@ def encode(value, arrays: dict, where: str):
     if CONFIGURED_CLASSES.get(name) is type(value):
         params = value.get_params(deep=False)
         return {_TAG: "configured", "class": name, "params": encode(params, arrays, where)}
+    if isinstance(value, NeuralClassifier | NeuralRegressor):
+        raise UnsupportedValueError(
+            f"{where} is a {type(value).__name__} in memory: save it with save_pretrained and "
+            "refer to it by its directory (or zoo name), e.g. backbone('<directory>')."
+        )
     raise UnsupportedValueError(
         f"{where} is a {type(value).__module__}.{type(value).__qualname__}, which a "
         "pretrained model cannot store without pickle (it stores built-in modules, "

@@ -154,7 +154,7 @@ def _config_and_weights(estimator) -> tuple[dict, dict]:
             "estimator": type(estimator).__name__,
             "params": encode(params, arrays, "the parameter"),
             "fitted": encode(fitted, arrays, "the fitted state"),
-            "module": encode(build_spec, arrays, "module_.build_spec"),
+            "module": encode(_network_state(estimator.module_), arrays, "module_"),
         }
     except UnsupportedValueError as error:
         raise TypeError(f"This model cannot be saved as a pretrained model: {error}") from None
@@ -163,6 +163,30 @@ def _config_and_weights(estimator) -> tuple[dict, dict]:
         for key, tensor in estimator.module_.state_dict().items()
     }
     return config, {**weights, **arrays}
+
+
+def _network_state(module) -> dict:
+    """How to make the network again, less its weights: its build spec, the
+    parameters frozen for fine-tuning and its backbone learning-rate scale."""
+    return {
+        "build_spec": module.build_spec,
+        "frozen": [name for name, p in module.named_parameters() if not p.requires_grad],
+        "backbone_lr_scale": getattr(module, "backbone_lr_scale", None),
+    }
+
+
+def _rebuilt_network(state: dict, weights: dict, path: Path):
+    module = rebuild_module(state["build_spec"])
+    try:
+        module.load_state_dict(weights, strict=True)
+    except RuntimeError as error:
+        raise ValueError(f"The weights in {path} do not fit the network: {error}") from None
+    frozen = set(state["frozen"])
+    for name, parameter in module.named_parameters():
+        parameter.requires_grad_(name not in frozen)
+    if state["backbone_lr_scale"] is not None:
+        module.backbone_lr_scale = state["backbone_lr_scale"]
+    return module
 
 
 def _card(estimator, weights, description, data, metrics, license) -> dict:
@@ -360,15 +384,10 @@ def load_pretrained(directory):
         raise ValueError(f"{directory / CONFIG} names an unknown estimator {name!r}.")
     estimator = ESTIMATORS[name](**decode(config["params"], tensors))
     vars(estimator).update(decode(config["fitted"], tensors))
-    module = rebuild_module(decode(config["module"], tensors))
-    state = {k[len("module.") :]: v for k, v in tensors.items() if k.startswith("module.")}
-    try:
-        module.load_state_dict(state, strict=True)
-    except RuntimeError as error:
-        raise ValueError(
-            f"The weights in {directory / WEIGHTS} do not fit the network: {error}"
-        ) from None
-    estimator.module_ = module
+    weights = {k[len("module.") :]: v for k, v in tensors.items() if k.startswith("module.")}
+    estimator.module_ = _rebuilt_network(
+        decode(config["module"], tensors), weights, directory / WEIGHTS
+    )
     estimator.device_ = torch.device("cpu")
     estimator._optimizer = None
     return estimator

@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from skneural import NeuralClassifier, NeuralRegressor
+from skneural import NeuralClassifier, NeuralRegressor, load_pretrained, save_pretrained
 from skneural.callbacks import (
     Callback,
     Checkpoint,
@@ -22,8 +22,7 @@ from skneural.callbacks import (
     _gradual_unfreezing,
 )
 from skneural.training._run_identity import describe
-from skneural.zoo import _backbone
-from skneural.zoo._backbone import PretrainedBackbone, backbone
+from skneural.zoo import PretrainedBackbone, _backbone, backbone
 
 CNN = {"module": "cnn", "module_params": {"channels": (4, 8)}, "random_state": 0}
 TUNE = {"max_epochs": 3, "lr": 1e-2, "early_stopping": False, "random_state": 0}
@@ -225,7 +224,7 @@ def test_an_input_of_another_shape_is_refused(pretrained, digits):
     "source, error, match",
     [
         (NeuralClassifier(), ValueError, "is not fitted"),
-        ("digits-cnn", TypeError, "must be a fitted skneural estimator"),
+        ("digit-cnn", ValueError, "Did you mean 'digits-cnn'"),
         (torch.nn.Linear(2, 2), TypeError, "must be a fitted skneural estimator"),
     ],
 )
@@ -414,3 +413,28 @@ def test_docstring_examples_run(module):
 def test_a_backbone_is_the_public_class(pretrained):
     assert isinstance(backbone(pretrained), PretrainedBackbone)
     assert _backbone._resolve_source(pretrained) is pretrained
+
+
+def test_a_zoo_model_fine_tunes_by_name_and_the_result_saves(tmp_path):
+    digits = load_digits()
+    images, y = digits.images[:200], digits.target[:200]
+    tuned = NeuralClassifier(
+        module=backbone("digits-cnn", freeze="backbone"), max_epochs=2, random_state=0
+    ).fit(images, y % 2)
+    assert tuned.classes_.tolist() == [0, 1]
+    directory = save_pretrained(tuned, tmp_path / "tuned")
+    loaded = load_pretrained(directory)
+    assert loaded.module.source == "digits-cnn" and loaded.module.freeze == "backbone"
+    np.testing.assert_array_equal(loaded.predict_proba(images), tuned.predict_proba(images))
+    head = {id(p) for p in loaded.module_.head.parameters()}
+    assert all(p.requires_grad == (id(p) in head) for p in loaded.module_.parameters())
+    # A saved model's directory is a source too.
+    again = NeuralClassifier(module=backbone(str(directory)), max_epochs=1).fit(images, y % 2)
+    assert again.predict(images[:3]).shape == (3,)
+
+
+def test_a_backbone_of_an_estimator_in_memory_is_not_saved(pretrained, digits, tmp_path):
+    X, y = digits
+    tuned = NeuralClassifier(module=backbone(pretrained), max_epochs=1).fit(X[y >= 5], y[y >= 5])
+    with pytest.raises(TypeError, match="save_pretrained"):
+        save_pretrained(tuned, tmp_path / "m")

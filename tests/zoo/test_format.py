@@ -139,6 +139,14 @@ def test_an_altered_file_is_refused(name, digits, tmp_path):
         load_pretrained(directory)
 
 
+def test_a_missing_weights_file_is_refused(digits, tmp_path):
+    model, _ = _fitted("mlp", *digits)
+    directory = save_pretrained(model, tmp_path / "m")
+    (directory / WEIGHTS).unlink()
+    with pytest.raises(ValueError, match="lacks model.safetensors"):
+        load_pretrained(directory)
+
+
 def test_pickle_files_are_never_loaded(digits, tmp_path):
     model, _ = _fitted("mlp", *digits)
     folder = tmp_path / "pickled"

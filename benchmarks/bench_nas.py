@@ -59,10 +59,10 @@ MLP part of the space only; compare it on that space::
     python benchmarks/bench_nas.py --space mlp --methods default random reinforce \
         random_shared reinforce_shared
 
-Per-search results go to ``benchmarks/results/bench_nas.csv``, per-proposal
-scores to ``bench_nas_proposals.csv``, and a plot of reward over proposals
-(controller against random search, first table, first seed) to
-``bench_nas_rewards.png``.
+Per-search results go to ``benchmarks/results/bench_nas.csv`` (``--output``),
+per-proposal scores to ``bench_nas_proposals.csv``, and a plot of reward over
+proposals (controller against random search, first table, first seed) to
+``bench_nas_rewards.png`` (both named after ``--output``).
 """
 
 import argparse
@@ -396,7 +396,7 @@ def main(argv=None) -> int:
                 )
                 figure.axes[0].set_title(f"{name}, seed 0")
                 args.output.parent.mkdir(parents=True, exist_ok=True)
-                figure.savefig(args.output.with_name("bench_nas_rewards.png"), dpi=100)
+                figure.savefig(args.output.with_name(args.output.stem + "_rewards.png"), dpi=100)
     print("\n" + "\n".join(format_table(rows, datasets, args.methods)))
     if {"reinforce", "random"} <= set(args.methods):
         verdicts = [

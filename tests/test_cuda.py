@@ -73,3 +73,22 @@ def test_cuda_checkpoint_resume_and_search(tmp_path, classification_data):
     np.testing.assert_array_equal(again.predict_proba(X), first.predict_proba(X))
     search = GridSearchCV(NeuralClassifier(device="cuda", **FAST), {"lr": [1e-2, 1e-3]}, cv=2)
     assert search.fit(X, y).best_estimator_.device_.type == "cuda"
+
+
+@pytest.mark.parametrize("devices", [("cpu", "cuda"), ("cuda", "cpu")])
+def test_fine_tuning_across_devices_keeps_frozen_weights(classification_data, devices):
+    from skneural.zoo import backbone
+
+    X, y = classification_data
+    pretrained = NeuralClassifier(device=devices[0], **FAST).fit(X, y)
+    source = {k: v.detach().cpu().clone() for k, v in pretrained.module_.named_parameters()}
+    clf = NeuralClassifier(
+        module=backbone(pretrained, freeze=["hidden.*"], backbone_lr_scale=0.1),
+        device=devices[1],
+        **FAST,
+    ).fit(X, y == 0)
+    assert next(clf.module_.parameters()).device.type == devices[1]
+    for name, value in clf.module_.named_parameters():
+        if name.startswith("hidden"):
+            assert torch.equal(value.detach().cpu(), source[name]), name
+    assert [g["lr"] for g in clf._optimizer.param_groups] == pytest.approx([1e-2, 1e-3])

@@ -4,6 +4,7 @@ from ._base import Callback
 from ._checkpoint import Checkpoint
 from ._early_stopping import EarlyStopping
 from ._gradient_clipping import GradientClipping
+from ._gradual_unfreezing import GradualUnfreezing
 from ._lambda import LambdaCallback
 from ._lr_scheduler import LRScheduler
 from ._mlflow import MLflowLogger
@@ -17,6 +18,7 @@ __all__ = [
     "Checkpoint",
     "EarlyStopping",
     "GradientClipping",
+    "GradualUnfreezing",
     "LRScheduler",
     "LambdaCallback",
     "MLflowLogger",

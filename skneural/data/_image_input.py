@@ -1,10 +1,11 @@
 """The image case: pixel arrays to ``(n, C, H, W)`` float32 batches.
 
 A fit takes this case when its module is an image module (``"cnn"``,
-``"resnet_cnn"``), when ``module_params`` holds a 3-entry ``input_shape``
-``(C, H, W)``, or when ``X`` is 4-D. A 3-D ``X`` for a user's own module is
-a time series ``(n, C, T)`` (the sequence case), so a grayscale image batch
-for a user's module is passed as ``(n, 1, H, W)``.
+``"resnet_cnn"``, or a callable with ``input_kind = "image"``), when
+``module_params`` holds a 3-entry ``input_shape`` ``(C, H, W)``, or when
+``X`` is 4-D. A 3-D ``X`` for a user's own module is a time series
+``(n, C, T)`` (the sequence case), so a grayscale image batch for a user's
+module is passed as ``(n, 1, H, W)``.
 """
 
 from collections.abc import Sequence
@@ -106,6 +107,7 @@ class ImageInput(InputLayer):
         shape = _shape(X)
         return (
             (isinstance(module, str) and module in IMAGE_MODULES)
+            or getattr(module, "input_kind", None) == "image"
             or _declared_shape(params) is not None
             or (shape is not None and len(shape) == 4)
         )
@@ -277,6 +279,29 @@ class ImageInput(InputLayer):
             "input_shape": tuple(self.input_shape_),
             "categorical_cardinalities": None,
         }
+
+    def affine_steps(self) -> list:
+        """The element-wise steps :meth:`transform` applies to the pixels, in order.
+
+        For code that rebuilds the transform elsewhere (the ONNX export):
+        :meth:`transform` casts ``X`` to float32, reshapes each row to
+        :attr:`input_shape_` and applies these steps.
+
+        Returns
+        -------
+        list of (str, ndarray)
+            ``(operation, operand)`` pairs, ``operation`` ``"divide"`` or
+            ``"subtract"`` and ``operand`` a float32 array that broadcasts
+            against one image ``(C, H, W)``: the division by 255 of ``uint8``
+            pixels, then the channel standardisation (empty when neither applies).
+        """
+        steps = [("divide", np.float32(255))] if self.uint8_pixels_ else []
+        if self.standardize:
+            steps += [
+                ("subtract", self.channel_mean_[:, None, None]),
+                ("divide", self.channel_scale_[:, None, None]),
+            ]
+        return steps
 
     def _pixels(self, X: np.ndarray) -> np.ndarray:
         """``X`` as a new, finite float32 ``(n, C, H, W)`` array."""

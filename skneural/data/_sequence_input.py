@@ -60,9 +60,13 @@ def check_table_shape(X, owner: str) -> None:
 
 
 def _declares_image(params: dict, X) -> bool:
-    """Signals of image inputs: a 3-entry ``input_shape`` or a 4-D ``X``."""
+    """Signals of image inputs: an image module, a 3-entry ``input_shape`` or a 4-D ``X``."""
     shape = (params.get("module_params") or {}).get("input_shape")
-    return (shape is not None and len(shape) == 3) or getattr(X, "ndim", None) == 4
+    return (
+        module_input_kind(params.get("module")) == "image"
+        or (shape is not None and len(shape) == 3)
+        or getattr(X, "ndim", None) == 4
+    )
 
 
 class SequenceInput(InputLayer):
@@ -94,7 +98,9 @@ class SequenceInput(InputLayer):
     ``sample_weight``; NaN ignored), with ``preprocessing="auto"`` (the
     default) or ``"standard"``; ``preprocessing=None`` passes them as they
     are. The statistics come from the training rows only and are reused at
-    predict. Token sequences (``module_params={"vocab_size": V}``) are never
+    predict. Token sequences (``module_params={"vocab_size": V}``, or a
+    module callable with a ``vocab_size`` attribute, such as a fine-tuning
+    backbone of a token model) are never
     scaled: they must hold integer ids in ``[0, V)``, NaN for padding.
 
     Sequences of another length than in fit are accepted at predict by the
@@ -156,7 +162,9 @@ class SequenceInput(InputLayer):
         factory = BUILTIN_MODULES.get(module) if isinstance(module, str) else module
         return cls(
             standardize=preprocessing is not None,
-            vocab_size=(params.get("module_params") or {}).get("vocab_size"),
+            vocab_size=(params.get("module_params") or {}).get(
+                "vocab_size", getattr(factory, "vocab_size", None)
+            ),
             any_length=bool(getattr(factory, "accepts_any_length", False)),
             **_common_arguments(params, X, owner),
         )
@@ -259,6 +267,27 @@ class SequenceInput(InputLayer):
             "input_shape": tuple(self.input_shape_),
             "categorical_cardinalities": None,
         }
+
+    def affine_steps(self) -> list:
+        """The element-wise steps :meth:`transform` applies to the values, in order.
+
+        For code that rebuilds the transform elsewhere (the ONNX export):
+        :meth:`transform` casts a NaN-padded ``(n, C, T)`` array (``(n, 1,
+        T)`` for a 2-D ``X``) to float32 and applies these steps.
+
+        Returns
+        -------
+        list of (str, ndarray)
+            ``(operation, operand)`` pairs, ``operation`` ``"subtract"`` or
+            ``"divide"`` and ``operand`` a float32 array of shape ``(C, 1)``:
+            the channel standardisation (empty without it).
+        """
+        if self.channel_mean_ is None:
+            return []
+        return [
+            ("subtract", self.channel_mean_[:, None].astype(np.float32)),
+            ("divide", self.channel_scale_[:, None].astype(np.float32)),
+        ]
 
     def _padded(self, X) -> np.ndarray:
         """``X`` as a float array ``(n, C, T)``, NaN-padded, with every check

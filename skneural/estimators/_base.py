@@ -37,7 +37,7 @@ from ..training._budget import (
     recipe_for,
 )
 from ..training._device import loadable_device, resolve_device
-from ..training._inference import check_output_shape, forward_in_chunks, input_tensor
+from ..training._inference import check_output_shape, forward_in_chunks, to_device
 from ..training._interrupt import interrupt_should_propagate
 from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
@@ -108,6 +108,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "random_state": ["random_state"],
         "device": [str],
         "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all", "auto"})],
+        "num_workers": [Interval(Integral, 0, None, closed="left")],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
@@ -150,6 +151,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         random_state=None,
         device="cpu",
         n_threads=1,
+        num_workers=0,
         verbose=0,
         warm_start=False,
     ):
@@ -182,6 +184,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.random_state = random_state
         self.device = device
         self.n_threads = n_threads
+        self.num_workers = num_workers
         self.verbose = verbose
         self.warm_start = warm_start
 
@@ -466,7 +469,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 self._optimizer = self._make_optimizer(batch_size)
             # One network input on the device, shared by the training and
             # validation rows (never copied into subsets).
-            X_device = input_tensor(X).to(device)
+            X_device = to_device(X, device)
             train = self._tensor_data(X_device, y_tensor, weights, train_index)
             valid = (
                 self._tensor_data(X_device, y_tensor, weights, valid_index)
@@ -571,7 +574,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         :mod:`skneural.training._run_identity`).
         """
         params = self.get_params(deep=False)
-        del params["verbose"], params["tta"]  # tta acts in predict only
+        # tta acts in predict only; num_workers reads the same rows
+        del params["verbose"], params["tta"], params["num_workers"]
         params["callbacks"] = [cb for cb in self.callbacks or [] if cb._identity() is not None]
         return {
             "estimator": type(self).__name__,
@@ -625,7 +629,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         recipe (a restored optimizer state brings its own learning rate)."""
         return build_optimizer(
             self.optimizer,
-            self.module_.parameters(),
+            self.module_,
             lr=auto_lr(batch_size, self._recipe()) if self.lr == "auto" else self.lr,
             weight_decay=self.weight_decay,
             optimizer_params=self.optimizer_params or {},

@@ -127,6 +127,7 @@ default="log_loss"
         random_state=None,
         device="cpu",
         n_threads=1,
+        num_workers=0,
         verbose=0,
         warm_start=False,
         class_weight=None,
@@ -161,6 +162,7 @@ default="log_loss"
             random_state=random_state,
             device=device,
             n_threads=n_threads,
+            num_workers=num_workers,
             verbose=verbose,
             warm_start=warm_start,
         )

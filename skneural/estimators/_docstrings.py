@@ -165,6 +165,12 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         cores, ``benchmarks/bench_threads.py``); use "auto" or "all" for a
         single fit of a large network on cores of its own. An int must be
         between 1 and the available cores (``ValueError`` otherwise).
+    num_workers : int, default=0
+        Worker processes that read the samples when ``X`` is a torch
+        ``Dataset`` (wrapped in ``skorch.helper.SliceDataset`` for
+        scikit-learn's splitters): they read the next batches while the
+        network trains (0: read in the main process). Arrays and DataFrames
+        need no workers and ignore it. See :class:`skneural.data.DatasetInput`.
     verbose : int, default=0
         Print one line per epoch when positive.
     warm_start : bool, default=False

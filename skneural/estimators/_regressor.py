@@ -118,6 +118,7 @@ or callable, default="squared_error"
         random_state=None,
         device="cpu",
         n_threads=1,
+        num_workers=0,
         verbose=0,
         warm_start=False,
         standardize_target=True,
@@ -152,6 +153,7 @@ or callable, default="squared_error"
             random_state=random_state,
             device=device,
             n_threads=n_threads,
+            num_workers=num_workers,
             verbose=verbose,
             warm_start=warm_start,
         )

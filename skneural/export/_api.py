@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._optional import import_optional
-from ._converters import register_converters
+from ._converters import check_exportable, register_converters
 
 #: Opset of the default ONNX domain unless ``target_opset`` says otherwise:
 #: LayerNormalization is native from 17, and onnxruntime >= 1.14 runs 18.
@@ -34,8 +34,10 @@ def to_onnx(
     The preprocessing steps of a :class:`~sklearn.pipeline.Pipeline` are
     converted by skl2onnx, the network by ``torch.onnx.export`` (with a
     dynamic batch axis), and skneural's own steps (the input standardisation,
-    temperature scaling, the link and the label decoding) are written around
-    it, so the graph computes what ``predict`` and ``predict_proba`` compute.
+    or for images and sequences the reshaping, ``uint8`` pixels / 255 and
+    channel standardisation; temperature scaling, the link and the label
+    decoding) are written around it, so the graph computes what ``predict``
+    and ``predict_proba`` compute from the same ``X``.
 
     Parameters
     ----------
@@ -44,13 +46,18 @@ def to_onnx(
         :class:`~skneural.NeuralRegressor`, deep or snapshot ensemble of
         them (:mod:`skneural.ensemble`), or a fitted pipeline ending in one
         of them whose other steps skl2onnx converts.
-    X_sample : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+    X_sample : {array-like, sparse matrix, DataFrame}
         Inputs like the ones the model will serve: they fix the graph's
         inputs and the verification runs on them. A numeric array (or a
         sparse matrix, served dense) gives one float32 input ``X`` of shape
         ``(n, n_features)``; a DataFrame one input per column, named after
         it, of shape ``(n, 1)``: float32 for numeric and boolean columns,
         string for text and category columns (see :func:`onnx_inputs`).
+        A network fed images or sequences takes them in the layout of
+        ``predict`` (``(n, C, H, W)``, ``(n, H, W)``, flattened pixels,
+        ``(n, T)`` or ``(n, C, T)``), as one input ``X`` of that shape
+        (``uint8`` when the network reads ``uint8`` pixels, else float32);
+        sequences at the training length, shorter ones NaN-padded.
     path : str or path-like, default=None
         Also write the model there (atomically, and only once verified).
     check : bool, default=True
@@ -77,8 +84,8 @@ def to_onnx(
     sklearn.exceptions.NotFittedError
         When the estimator is not fitted.
     ValueError
-        When ``X_sample`` does not match the fitted columns, or the
-        verification fails (nothing is written then).
+        When ``X_sample`` does not match the fitted columns (or images,
+        sequences), or the verification fails (nothing is written then).
     NotImplementedError
         For a step without an ONNX converter (the message names it and how
         to register one) or a part of skneural that does not export yet.
@@ -105,7 +112,6 @@ def to_onnx(
         raise ValueError(f"tolerance must be a non-negative number, got {tolerance!r}.")
     check_is_fitted(estimator)
     final = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
-    _check_input_kind(final)
     _check_sample(estimator, X_sample)
     register_converters()
     _check_convertible(estimator)
@@ -113,7 +119,7 @@ def to_onnx(
     options = {id(final): {"zipmap": False}} if is_classifier(final) else None
     model = skl2onnx.convert_sklearn(
         estimator,
-        initial_types=_initial_types(X_sample),
+        initial_types=_initial_types(X_sample, estimator),
         target_opset={"": opset, "ai.onnx.ml": 3},
         options=options,
     )
@@ -127,26 +133,44 @@ def to_onnx(
     return model
 
 
-def onnx_inputs(X) -> dict:
+def onnx_inputs(X, model=None) -> dict:
     """The onnxruntime feed of the graph :func:`to_onnx` builds from ``X``.
 
     Parameters
     ----------
-    X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-        Inputs with the columns of ``X_sample``.
+    X : {array-like, sparse matrix, DataFrame}
+        Inputs like ``X_sample``: of shape ``(n_samples, n_features)``, or
+        images and sequences of shape ``(n_samples, ...)`` for a network
+        that takes them.
+    model : onnx.ModelProto, default=None
+        The graph the feed is for; its declared input types win (a graph
+        of a network fed ``uint8`` pixels takes them as ``uint8``). Without
+        it, arrays go as float32.
 
     Returns
     -------
     dict of str to ndarray
-        ``{"X": float32 matrix}`` for an array (dense, also for a sparse
-        matrix); for a DataFrame, each column as an ``(n, 1)`` array,
-        float32 for numeric and boolean columns and str for the others.
+        ``{"X": float32 array}`` for an array (dense, also for a sparse
+        matrix; ``uint8`` when ``model`` takes ``uint8``); for a DataFrame,
+        each column as an ``(n, 1)`` array, float32 for numeric and boolean
+        columns and str for the others.
     """
-    if sp.issparse(X):
-        return {"X": X.toarray().astype(np.float32)}
-    if not isinstance(X, pd.DataFrame):
-        return {"X": np.asarray(X, dtype=np.float32)}
-    return {str(column): _column_values(X[column]).reshape(-1, 1) for column in X.columns}
+    if isinstance(X, pd.DataFrame):
+        return {str(column): _column_values(X[column]).reshape(-1, 1) for column in X.columns}
+    values = X.toarray() if sp.issparse(X) else np.asarray(X)
+    if model is not None and _input_dtypes(model).get("X") == np.uint8:
+        return {"X": values.astype(np.uint8)}
+    return {"X": values.astype(np.float32)}
+
+
+def _input_dtypes(model) -> dict:
+    """Name of each input of the ONNX ``model`` to its numpy dtype."""
+    from onnx.helper import tensor_dtype_to_np_dtype
+
+    return {
+        variable.name: tensor_dtype_to_np_dtype(variable.type.tensor_type.elem_type)
+        for variable in model.graph.input
+    }
 
 
 def _column_values(column: pd.Series) -> np.ndarray:
@@ -161,11 +185,12 @@ def _is_numeric(dtype) -> bool:
     ) and not isinstance(dtype, pd.CategoricalDtype)
 
 
-def _initial_types(X) -> list:
-    from skl2onnx.common.data_types import FloatTensorType, StringTensorType
+def _initial_types(X, estimator) -> list:
+    from skl2onnx.common.data_types import FloatTensorType, StringTensorType, UInt8TensorType
 
     if not isinstance(X, pd.DataFrame):
-        return [("X", FloatTensorType([None, np.shape(X)[1]]))]
+        pixels = np.asarray(X).dtype == np.uint8 and _reads_uint8(estimator)
+        return [("X", (UInt8TensorType if pixels else FloatTensorType)([None, *np.shape(X)[1:]]))]
     return [
         (str(column), (FloatTensorType if _is_numeric(dtype) else StringTensorType)([None, 1]))
         for column, dtype in X.dtypes.items()
@@ -174,6 +199,10 @@ def _initial_types(X) -> list:
 
 def _check_sample(estimator, X) -> None:
     """Reject an ``X_sample`` unlike the fitted inputs, naming the difference."""
+    network = _first_network(estimator)
+    if network is not None and network.input_layer_.kind in ("image", "sequence"):
+        _check_shaped_sample(network, X)
+        return
     if isinstance(X, pd.DataFrame):
         fitted = getattr(estimator, "feature_names_in_", None)
         if fitted is None:
@@ -271,22 +300,44 @@ def _encoders_by_column(estimator):
                     break
 
 
-def _check_input_kind(final) -> None:
-    """Raise ``NotImplementedError`` for a network fed images or sequences: the
-    graph takes 2-D inputs only, so such a network is exported on its own."""
-    members = getattr(final, "estimators_", None)
-    layer = getattr(members[0] if members else final, "input_layer_", None)
-    kind = getattr(layer, "kind", None)
-    if kind in ("image", "sequence"):
-        layout = "(n, C, H, W)" if kind == "image" else "(n, C, T)"
-        raise NotImplementedError(
-            f"to_onnx exports networks on 2-D inputs; this {type(final).__name__} takes "
-            f"{kind}s (its input layer is {kind!r}), whose graph is not written yet. "
-            "Export its network alone, with a dynamic batch axis: x = torch.from_numpy("
-            "model.input_layer_.transform(X[:1])); torch.onnx.export(model.module_, (x,), "
-            "path, dynamo=False, input_names=['x'], dynamic_axes={'x': {0: 'n'}}); its "
-            f"input is the {layout} float32 tensor input_layer_.transform(X) gives and its "
-            "outputs are raw logits (or values) before the link."
+def _first_network(estimator):
+    """The network that reads the graph's input itself: ``estimator``, or the
+    first step of a pipeline when it is a network; else ``None``."""
+    while isinstance(estimator, Pipeline):
+        estimator = estimator.steps[0][1]
+    return estimator if hasattr(estimator, "input_layer_") else None
+
+
+def _reads_uint8(estimator) -> bool:
+    """Whether the graph's input goes to a network that reads ``uint8`` pixels."""
+    layer = getattr(_first_network(estimator), "input_layer_", None)
+    return getattr(layer, "kind", None) == "image" and bool(layer.uint8_pixels_)
+
+
+def _check_shaped_sample(network, X) -> None:
+    """Check ``X_sample`` for a network fed images or sequences directly: the
+    input layer's own checks, then what the graph adds (one array, and for
+    sequences the training length)."""
+    layer = network.input_layer_
+    name = type(network).__name__
+    if isinstance(X, list | tuple) or sp.issparse(X) or isinstance(X, pd.DataFrame):
+        raise ValueError(
+            f"X_sample for this {name}, which takes {layer.kind}s, must be one numeric "
+            f"array (e.g. X.to_numpy()), got a {type(X).__name__}: the ONNX graph has one "
+            "input of shape (n_samples, ...). Pad sequences of different lengths at the "
+            "end with NaN into an array of shape (n_samples, n_channels, n_timesteps), as "
+            "predict pads them."
+        )
+    if np.ndim(X) == 0 or len(X) == 0:
+        raise ValueError("X_sample has no rows; pass a few rows like the serving inputs.")
+    layer.check_input(X, fitting=False)
+    layer.transform(X)  # the layer's checks of the values (dtype, shape, NaN)
+    shape = np.shape(X)
+    if layer.kind == "sequence" and shape[-1] != layer.input_shape_[1]:
+        raise ValueError(
+            f"X_sample holds sequences of {shape[-1]} steps, but the ONNX graph takes the "
+            f"training length, {layer.input_shape_[1]} steps: pad shorter sequences at the "
+            "end with NaN (the graph reads the padding as predict does) and crop longer ones."
         )
 
 
@@ -296,6 +347,8 @@ def _check_convertible(estimator) -> None:
     from skl2onnx._supported_operators import sklearn_operator_name_map
 
     for path, step in _steps(estimator, ""):
+        if hasattr(step, "input_layer_"):
+            check_exportable(step)
         if type(step) not in sklearn_operator_name_map:
             raise NotImplementedError(
                 f"The step {path or 'estimator'!r} ({type(step).__name__}) has no ONNX "
@@ -362,7 +415,12 @@ def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:
     else:
         first_row = np.asarray(X_sample)[:1]
     for X in (X_sample, first_row):
-        outputs = session.run(None, onnx_inputs(X))
+        try:
+            outputs = session.run(None, onnx_inputs(X, model))
+        except Exception as exc:  # onnxruntime's own exception types
+            raise ValueError(
+                f"The ONNX graph fails on {len(X)} row(s) of X_sample in onnxruntime: {exc}"
+            ) from exc
         if is_classifier(estimator):
             _compare_classifier(outputs, estimator, X, tolerance)
         else:

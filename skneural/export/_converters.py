@@ -3,13 +3,16 @@
 skl2onnx turns a scikit-learn pipeline into one ONNX graph, asking each
 step's registered *shape calculator* for the types of its outputs and its
 *converter* for its nodes. :func:`register_converters` registers both for
-:class:`~skneural.NeuralClassifier`, :class:`~skneural.NeuralRegressor` and
-the deep and snapshot ensembles, so that a pipeline ending in one of them converts with
+:class:`~skneural.NeuralClassifier`, :class:`~skneural.NeuralRegressor`,
+the deep and snapshot ensembles and the
+:class:`~skneural.preprocessing.TabularPreprocessor` (its converter is in ``_tabular``),
+so that a pipeline ending in one of them converts with
 ``skl2onnx.convert_sklearn`` (which :func:`~skneural.export.to_onnx` calls).
 
 The graph computes exactly what ``predict`` and ``predict_proba`` compute, in
 float32: the input layer's standardisation (integer-code columns left as
-they are) or ``preprocessing`` transformer, the network, the temperature,
+they are), ``preprocessing`` transformer, or image and sequence steps
+(reshaping, then the layer's ``affine_steps``), the network, the temperature,
 the link (softmax, sigmoid, exponential or identity), the target scaling of
 regressors and the label decoding. Outputs follow skl2onnx's conventions:
 ``label`` and ``probabilities`` for classifiers (a 0/1 int64 matrix of
@@ -27,6 +30,9 @@ from ..ensemble import (
     SnapshotEnsembleRegressor,
 )
 from ..estimators import NeuralClassifier, NeuralRegressor
+from ..preprocessing import TabularPreprocessor
+from ._graph import Graph, float_input
+from ._tabular import check_tabular_exportable, convert_tabular, tabular_shapes
 from ._torch_graph import export_network, inline_graph
 
 #: Links whose inverse the graph computes (``Link.name``).
@@ -43,28 +49,24 @@ def check_exportable(estimator) -> None:
     ------
     NotImplementedError
         For the built-in ``TabularPreprocessor`` (``preprocessing="auto"`` on
-        a mixed DataFrame) or a link the graph does not compute; the message
-        says what to do instead. The standardisation and a scikit-learn
-        transformer given as ``preprocessing`` (converted by skl2onnx) export.
+        a mixed DataFrame) with text, category or datetime columns, or a
+        link the graph does not compute; the message says what to do
+        instead. The standardisation, a scikit-learn transformer given as
+        ``preprocessing`` (converted by skl2onnx), the TabularPreprocessor of
+        numeric and boolean columns and the image and sequence input layers
+        export.
     """
     check_is_fitted(estimator, "module_")
     name = type(estimator).__name__
     layer = estimator.input_layer_
-    if layer.kind not in ("numeric", "transformer"):
-        what = (
-            "the built-in TabularPreprocessor (preprocessing='auto' on a DataFrame with "
-            "text, category, boolean or datetime columns or missing values)"
-            if layer.kind == "tabular"
-            else f"its {layer.kind!r} input layer"
-        )
+    if layer.kind == "tabular":
+        check_tabular_exportable(layer.preprocessor_, name)
+    elif layer.kind not in ("numeric", "transformer", "image", "sequence"):
         raise NotImplementedError(
-            f"This {name} prepares its input with {what}, which cannot be exported to "
-            "ONNX yet. Put the preprocessing in a scikit-learn Pipeline before the network "
-            "instead, built from steps skl2onnx converts (ColumnTransformer, "
-            "SimpleImputer, OneHotEncoder, StandardScaler, ...), and give the network "
-            "preprocessing=None or 'standard': e.g. make_pipeline(make_column_transformer("
-            "(OneHotEncoder(handle_unknown='ignore'), text_columns), (StandardScaler(), "
-            f"numeric_columns)), {name}(preprocessing=None))."
+            f"This {name} prepares its input with its {layer.kind!r} input layer, which "
+            "cannot be exported to ONNX yet. Put the preprocessing in a scikit-learn "
+            "Pipeline before the network instead, built from steps skl2onnx converts, and "
+            "give the network preprocessing=None or 'standard'."
         )
     link = estimator._link.name
     if link not in EXPORTABLE_LINKS:
@@ -125,65 +127,38 @@ def _regressor_shapes(operator):
 
 
 # ------------------------------------------------------------- graph pieces
-class _Graph:
-    """Adds nodes and constants to an skl2onnx container under fresh names."""
-
-    def __init__(self, scope, container, prefix: str):
-        self.scope, self.container, self.prefix = scope, container, prefix
-
-    def name(self, hint: str) -> str:
-        return self.scope.get_unique_variable_name(f"{self.prefix}_{hint}")
-
-    def constant(self, value, hint: str) -> str:
-        from onnx import TensorProto, numpy_helper
-
-        value = np.asarray(value)
-        name = self.name(hint)
-        if value.dtype.kind in "OUS":  # string tensors hold no raw data
-            content = [str(v).encode() for v in value.ravel()]
-            self.container.add_initializer(name, TensorProto.STRING, list(value.shape), content)
-        else:
-            tensor = numpy_helper.from_array(value, name)
-            self.container.add_initializer(name, tensor.data_type, list(value.shape), tensor)
-        return name
-
-    def node(self, op_type: str, inputs, output=None, **attributes) -> str:
-        output = output or self.name(op_type.lower())
-        self.container.add_node(
-            op_type,
-            list(inputs),
-            [output],
-            name=self.scope.get_unique_operator_name(f"{self.prefix}_{op_type}"),
-            **attributes,
-        )
-        return output
-
-
-def _float_input(graph: _Graph, inputs) -> str:
-    """The operator's inputs as one float32 matrix (cast, then concatenated)."""
-    from onnx import TensorProto
-    from skl2onnx.common.data_types import FloatTensorType
-
-    columns = [
-        variable.full_name
-        if isinstance(variable.type, FloatTensorType)
-        else graph.node("Cast", [variable.full_name], to=TensorProto.FLOAT)
-        for variable in inputs
-    ]
-    return columns[0] if len(columns) == 1 else graph.node("Concat", columns, axis=1)
-
-
-def _network_input(graph: _Graph, estimator, inputs) -> str:
+def _network_input(graph: Graph, estimator, inputs) -> str:
     """The network's input tensor from the operator's ``inputs`` (variables),
-    as ``predict`` prepares it: standardised, or already the output of the
-    ``preprocessing`` transformer (which :func:`_parse_network` put before)."""
+    as ``predict`` prepares it: standardised, already the output of the
+    ``preprocessing`` transformer or TabularPreprocessor (which
+    :func:`_parse_network` put before),
+    or images and sequences reshaped and scaled."""
     check_exportable(estimator)
     layer = estimator.input_layer_
-    features = _float_input(graph, inputs)
-    return features if layer.kind == "transformer" else _standardized(graph, layer, features)
+    features = float_input(graph, inputs)
+    if layer.kind in ("transformer", "tabular"):
+        return features
+    if layer.kind in ("image", "sequence"):
+        return _shaped_tensor(graph, layer, features)
+    return _standardized(graph, layer, features)
 
 
-def _standardized(graph: _Graph, layer, features: str) -> str:
+def _shaped_tensor(graph: Graph, layer, features: str) -> str:
+    """The tensor an image or sequence input layer makes of the float values
+    ``features`` (flattened pixels, ``(n, H, W)``, ``(n, C, H, W)``, ``(n, T)``
+    or ``(n, C, T)``): each row reshaped to the layer's ``input_shape_``,
+    then the layer's :meth:`affine_steps` (``uint8`` pixels / 255, channel
+    standardisation)."""
+    shape = graph.constant(np.array([-1, *layer.input_shape_], dtype=np.int64), "sample_shape")
+    tensor = graph.node("Reshape", [features, shape])
+    operators = {"subtract": "Sub", "divide": "Div"}
+    for operation, operand in layer.affine_steps():
+        operand = graph.constant(np.asarray(operand, dtype=np.float32), operation)
+        tensor = graph.node(operators[operation], [tensor, operand])
+    return tensor
+
+
+def _standardized(graph: Graph, layer, features: str) -> str:
     """The numeric input layer's standardisation of the float matrix ``features``."""
     scaler = layer.preprocessor_
     if scaler is None:
@@ -196,7 +171,7 @@ def _standardized(graph: _Graph, layer, features: str) -> str:
     return graph.node("Div", [centred, graph.constant(scale.astype(np.float32), "scale")])
 
 
-def _network_outputs(graph: _Graph, estimator, network_input: str) -> str:
+def _network_outputs(graph: Graph, estimator, network_input: str) -> str:
     """The raw outputs of ``estimator``'s network (inlined) for its input tensor."""
     network = export_network(
         estimator.module_,
@@ -207,7 +182,7 @@ def _network_outputs(graph: _Graph, estimator, network_input: str) -> str:
     return inline_graph(network, graph.scope, graph.container, network_input, graph.prefix)
 
 
-def _probabilities(graph: _Graph, classifier, network_input: str) -> str:
+def _probabilities(graph: Graph, classifier, network_input: str) -> str:
     """``predict_proba`` of a fitted :class:`NeuralClassifier` given its network input."""
     logits = _network_outputs(graph, classifier, network_input)
     if classifier.temperature_ != 1.0:
@@ -223,7 +198,7 @@ def _probabilities(graph: _Graph, classifier, network_input: str) -> str:
     return graph.node("Concat", [negative, probabilities], axis=1)
 
 
-def _predictions(graph: _Graph, regressor, network_input: str) -> str:
+def _predictions(graph: Graph, regressor, network_input: str) -> str:
     """``predict`` of a fitted :class:`NeuralRegressor` given its network input,
     shape ``(n, n_outputs)``."""
     outputs = _network_outputs(graph, regressor, network_input)
@@ -237,7 +212,7 @@ def _predictions(graph: _Graph, regressor, network_input: str) -> str:
     )
 
 
-def _write_labels(graph: _Graph, classes, multilabel: bool, probabilities: str, output: str):
+def _write_labels(graph: Graph, classes, multilabel: bool, probabilities: str, output: str):
     """The labels of ``predict`` from the probabilities, written to ``output``."""
     from onnx import TensorProto
 
@@ -264,7 +239,7 @@ def _parse_network(scope, model, inputs, custom_parsers=None):
     )
 
     layer = getattr(model, "input_layer_", None)
-    if getattr(layer, "kind", None) == "transformer":
+    if getattr(layer, "kind", None) in ("transformer", "tabular"):
         inputs = _parse_sklearn(scope, layer.preprocessor_, inputs, custom_parsers=custom_parsers)
     if isinstance(model, NeuralClassifier):
         return _parse_sklearn_classifier(scope, model, inputs, custom_parsers=custom_parsers)
@@ -274,7 +249,7 @@ def _parse_network(scope, model, inputs, custom_parsers=None):
 # --------------------------------------------------------------- converters
 def _convert_classifier(scope, operator, container):
     model = operator.raw_operator
-    graph = _Graph(scope, container, "neural_classifier")
+    graph = Graph(scope, container, "neural_classifier")
     probabilities = _probabilities(graph, model, _network_input(graph, model, operator.inputs))
     graph.node("Identity", [probabilities], operator.outputs[1].full_name)
     _write_labels(
@@ -284,21 +259,25 @@ def _convert_classifier(scope, operator, container):
 
 def _convert_regressor(scope, operator, container):
     model = operator.raw_operator
-    graph = _Graph(scope, container, "neural_regressor")
+    graph = Graph(scope, container, "neural_regressor")
     predictions = _predictions(graph, model, _network_input(graph, model, operator.inputs))
     graph.node("Identity", [predictions], operator.outputs[0].full_name)
 
 
-def _member_input(graph: _Graph, ensemble, index: int, features: str) -> str:
+def _member_input(graph: Graph, ensemble, index: int, features: str) -> str:
     """The network input of member ``index`` of ``ensemble``: the columns it
-    was trained on, through its standardisation."""
+    was trained on, through its standardisation (or, for image and sequence
+    members fed flattened values, reshaped and scaled)."""
     subsets = getattr(ensemble, "estimators_features_", None)  # deep ensembles only
     columns = None if subsets is None else np.asarray(subsets[index], dtype=np.int64)
     if columns is not None and len(columns) < ensemble.n_features_in_:
         features = graph.node(
             "Gather", [features, graph.constant(columns, "member_columns")], axis=1
         )
-    return _standardized(graph, ensemble.estimators_[index].input_layer_, features)
+    layer = ensemble.estimators_[index].input_layer_
+    if layer.kind in ("image", "sequence"):
+        return _shaped_tensor(graph, layer, features)
+    return _standardized(graph, layer, features)
 
 
 def _check_members(ensemble) -> None:
@@ -312,7 +291,7 @@ def _check_members(ensemble) -> None:
                 "in a Pipeline before the ensemble."
             )
         check_exportable(member)
-        if member.input_layer_.kind != "numeric":
+        if member.input_layer_.kind in ("transformer", "tabular"):
             raise NotImplementedError(
                 f"The members of this {type(ensemble).__name__} prepare their input with "
                 f"{type(member.preprocessor_).__name__}, which the ONNX export of an "
@@ -324,8 +303,8 @@ def _check_members(ensemble) -> None:
 def _convert_ensemble_classifier(scope, operator, container):
     ensemble = operator.raw_operator
     _check_members(ensemble)
-    graph = _Graph(scope, container, "deep_ensemble")
-    features = _float_input(graph, operator.inputs)
+    graph = Graph(scope, container, "deep_ensemble")
+    features = float_input(graph, operator.inputs)
     n_classes = len(ensemble.classes_)
     total = None
     for index, member in enumerate(ensemble.estimators_):
@@ -347,8 +326,8 @@ def _convert_ensemble_classifier(scope, operator, container):
 def _convert_ensemble_regressor(scope, operator, container):
     ensemble = operator.raw_operator
     _check_members(ensemble)
-    graph = _Graph(scope, container, "deep_ensemble")
-    features = _float_input(graph, operator.inputs)
+    graph = Graph(scope, container, "deep_ensemble")
+    features = float_input(graph, operator.inputs)
     total = None
     for index, member in enumerate(ensemble.estimators_):
         prediction = _predictions(graph, member, _member_input(graph, ensemble, index, features))
@@ -381,6 +360,7 @@ CONVERTERS = {
         _regressor_shapes,
         _convert_ensemble_regressor,
     ),
+    TabularPreprocessor: ("SkneuralTabularPreprocessor", tabular_shapes, convert_tabular),
 }
 
 
@@ -390,7 +370,9 @@ def register_converters() -> None:
     After this call, ``skl2onnx.convert_sklearn`` and ``skl2onnx.to_onnx``
     convert pipelines that end in a :class:`~skneural.NeuralClassifier`,
     :class:`~skneural.NeuralRegressor` or one of the deep and snapshot
-    ensembles of :mod:`skneural.ensemble`. Classifiers take
+    ensembles of :mod:`skneural.ensemble`, and pipelines with a
+    :class:`~skneural.preprocessing.TabularPreprocessor` of numeric and
+    boolean columns. Classifiers take
     skl2onnx's ``zipmap`` option (``False`` for a plain probability matrix).
     :func:`to_onnx` calls it.
     """

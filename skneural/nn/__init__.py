@@ -7,6 +7,7 @@ are made of live in the private submodules and may change.
 from ._cnn import CNN
 from ._feature_encoding import FeatureEncoder
 from ._ft_transformer import FTTransformer
+from ._head import FineTunableModule
 from ._inception_time import InceptionTime, MaskedBatchNorm1d
 from ._mlp import MLP
 from ._numeric_embeddings import PeriodicEmbedding, PiecewiseLinearEmbedding, compute_bin_edges
@@ -24,6 +25,7 @@ __all__ = [
     "AttentionPooling",
     "FTTransformer",
     "FeatureEncoder",
+    "FineTunableModule",
     "GRUNet",
     "InceptionTime",
     "LSTMNet",

@@ -105,6 +105,11 @@ def build_module(
     Returns
     -------
     torch.nn.Module
+        A built-in module also carries ``build_spec``: its name and all its
+        constructor arguments, defaults included (after
+        ``data_dependent_kwargs``), so :func:`rebuild_module` makes it again
+        without the training data, whatever later versions change in the
+        defaults.
     """
     factory = module_factory(module)
     shape_params = dict(input_params or {})
@@ -127,4 +132,31 @@ def build_module(
         ) from exc
     if not isinstance(net, nn.Module):
         raise TypeError(f"module must build a torch.nn.Module, got {type(net).__name__} instead.")
+    if isinstance(module, str):
+        net.build_spec = {"module": module, "kwargs": _with_defaults(factory, kwargs)}
+    return net
+
+
+def _with_defaults(factory, kwargs: dict) -> dict:
+    """``kwargs`` completed with the defaults of ``factory``'s other arguments,
+    so that a module rebuilt from them stays the same when defaults change."""
+    bound = inspect.signature(factory).bind_partial(**kwargs)
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    for name, parameter in inspect.signature(factory).parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(arguments.pop(name, {}))
+    return arguments
+
+
+def rebuild_module(build_spec: dict) -> nn.Module:
+    """A new, untrained built-in module made from the ``build_spec`` that
+    :func:`build_module` recorded on another."""
+    name, kwargs = build_spec["module"], build_spec["kwargs"]
+    if name not in BUILTIN_MODULES:
+        raise ValueError(
+            f"{name!r} is not a built-in module; expected one of {sorted(BUILTIN_MODULES)}."
+        )
+    net = BUILTIN_MODULES[name](**kwargs)
+    net.build_spec = {"module": name, "kwargs": dict(kwargs)}
     return net

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from ._checks import check_int, check_option
+from ._head import FineTunableModule
 from ._numeric_embeddings import (
     LinearEmbedding,
     PeriodicEmbedding,
@@ -291,7 +292,7 @@ class FeatureEncoder(nn.Module):
         return {} if self.categorical is None else self.categorical.weights()
 
 
-class TabularModule(nn.Module):
+class TabularModule(FineTunableModule):
     """Base of the built-in modules: an input :class:`FeatureEncoder` at ``self.encoder``."""
 
     encoder: FeatureEncoder

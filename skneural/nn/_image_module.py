@@ -10,9 +10,9 @@ because the network ends in global average pooling.
 from collections.abc import Sequence
 
 import torch
-from torch import nn
 
 from ._checks import check_int
+from ._head import FineTunableModule
 
 
 def check_channels(channels, name: str = "channels") -> tuple[int, ...]:
@@ -76,13 +76,17 @@ def resolve_in_channels(n_features_in, input_shape) -> tuple[int, tuple[int, int
     return in_channels, input_shape
 
 
-class ImageModule(nn.Module):
+class ImageModule(FineTunableModule):
     """Base of the built-in image modules: input checks shared by all of them.
 
     Subclasses set ``in_channels`` and ``min_size`` (the smallest height and
     width they accept) and call :meth:`check_input` first in ``forward``.
+    ``input_kind = "image"`` tells the estimators to read ``X`` as images
+    for a module of this kind (also one passed as a callable, such as a
+    fine-tuning backbone).
     """
 
+    input_kind = "image"
     in_channels: int
     min_size: int
 

@@ -20,6 +20,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._checks import check_int, check_option, check_probability
+from ._head import FineTunableModule
 from ._mlp import ACTIVATIONS, DenseBlock
 
 # Float32 represents every integer up to 2**24 exactly, so token ids up to
@@ -116,7 +117,8 @@ def masked_mean(values: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Ten
 
 def gather_step(values: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     """``values[i, index[i]]`` for ``values`` of shape ``(n, T, D)``: ``(n, D)``."""
-    return values.gather(1, index.view(-1, 1, 1).expand(-1, 1, values.shape[-1])).squeeze(1)
+    # [:, 0], not squeeze(1): the ONNX export then needs no branch on the batch size.
+    return values.gather(1, index.view(-1, 1, 1).expand(-1, 1, values.shape[-1]))[:, 0]
 
 
 class AttentionPooling(nn.Module):
@@ -270,7 +272,7 @@ class DenseHead(nn.Sequential):
         super().__init__(*layers)
 
 
-class SequenceModule(nn.Module):
+class SequenceModule(FineTunableModule):
     """Base of the built-in sequence modules: input, encoder, pooling, head.
 
     A subclass builds its encoder in ``__init__`` (after calling this one)
@@ -342,6 +344,18 @@ class SequenceModule(nn.Module):
     def build_head(self, in_features: int) -> None:
         """Create ``self.head`` for pooled vectors of ``in_features`` values."""
         self.head = DenseHead(in_features, **self.head_params)
+
+    def reset_head(self, n_outputs: int) -> None:
+        """Replace the output layer (see :class:`FineTunableModule`) and
+        record the new ``n_outputs`` in ``head_params``.
+
+        Parameters
+        ----------
+        n_outputs : int
+            Number of outputs of the new layer.
+        """
+        super().reset_head(n_outputs)
+        self.head_params["n_outputs"] = n_outputs
 
     def encode(self, values: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Map ``values`` ``(n, C', T)`` (padding at 0) and ``lengths`` to ``(n, D)``."""

@@ -20,7 +20,9 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
     ----------
     module : torch.nn.Module
     X : numpy.ndarray or torch.Tensor
-        Inputs; numpy arrays are copied to ``device`` chunk by chunk.
+        Inputs; numpy arrays are copied to ``device`` chunk by chunk. An
+        ``X`` with an ``iter_rows`` method (rows read on demand, see
+        :class:`~skneural.data.DatasetInput`) gives the chunks itself.
     device : torch.device
     rows : torch.Tensor, optional
         Forward only these rows of ``X`` (an index tensor on ``X``'s
@@ -47,9 +49,15 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
         with torch.inference_mode():
             outputs = []
             n_total = X.shape[0] if rows is None else rows.shape[0]
-            for start in range(0, n_total, chunk_rows):
-                span = slice(start, start + chunk_rows)
-                chunk = _to_tensor(X[span] if rows is None else X[rows[span]], device)
+            read_ahead = getattr(X, "iter_rows", None)  # rows read on demand
+            if read_ahead is not None:  # in chunks that fit in memory on any device
+                chunk_rows = min(chunk_rows, CPU_CHUNK_ROWS)
+            spans = [slice(start, start + chunk_rows) for start in range(0, n_total, chunk_rows)]
+            if rows is not None:
+                spans = [rows[span] for span in spans]
+            chunks = read_ahead(spans) if read_ahead is not None else (X[s] for s in spans)
+            for chunk in chunks:
+                chunk = _to_tensor(chunk, device)
                 n_rows = chunk.shape[0]
                 if on_cpu and n_rows < chunk_rows:
                     chunk = torch.cat(
@@ -65,6 +73,15 @@ def _to_tensor(X, device) -> torch.Tensor:
     if isinstance(X, np.ndarray):
         X = input_tensor(X)
     return X.to(device, non_blocking=True)
+
+
+def to_device(X, device):
+    """The network input ``X`` on ``device``: a numpy array as a tensor (its
+    memory shared on the CPU), anything else through its ``to`` method
+    (a tensor, or rows read on demand, which then read onto ``device``)."""
+    if isinstance(X, np.ndarray):
+        X = input_tensor(X)
+    return X.to(device)
 
 
 def input_tensor(X: np.ndarray) -> torch.Tensor:

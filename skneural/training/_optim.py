@@ -19,25 +19,39 @@ _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
 _FUSED_DEVICES = ("cpu", "cuda")
 
 
-def build_optimizer(optimizer, parameters, *, lr, weight_decay, optimizer_params):
-    """Instantiate ``optimizer`` (a key of ``OPTIMIZERS`` or an optimizer class).
+def build_optimizer(optimizer, module, *, lr, weight_decay, optimizer_params):
+    """Instantiate ``optimizer`` (a key of ``OPTIMIZERS`` or an optimizer class)
+    for the parameters of ``module``.
 
-    Adam and AdamW use their fused implementation unless ``optimizer_params``
-    chooses one (``fused`` or ``foreach``) or a parameter lives on a device
-    without it.
+    A module with a ``parameter_groups()`` method (the built-in ones, see
+    :class:`~skneural.nn.FineTunableModule`) gets one torch parameter group
+    per entry it returns, ``{"params": [...], "lr_scale": s}``, trained at
+    ``lr * s``; any other module one group at ``lr``. Adam and AdamW use
+    their fused implementation unless ``optimizer_params`` chooses one
+    (``fused`` or ``foreach``) or a parameter lives on a device without it.
     """
     factory = OPTIMIZERS[optimizer] if isinstance(optimizer, str) else optimizer
-    parameters = list(parameters)
+    groups = [
+        {"params": list(group["params"]), "lr": lr * group.get("lr_scale", 1.0)}
+        for group in _parameter_groups(module)
+    ]
     kwargs = {"lr": lr, "weight_decay": weight_decay, **optimizer_params}
-    if _can_fuse(factory, parameters, optimizer_params):
+    if _can_fuse(factory, [p for group in groups for p in group["params"]], optimizer_params):
         kwargs["fused"] = True
     try:
-        return factory(parameters, **kwargs)
+        return factory(groups, **kwargs)
     except TypeError as exc:
         name = getattr(factory, "__name__", repr(factory))
         raise TypeError(
             f"Could not build optimizer {name} with arguments {sorted(kwargs)}: {exc}"
         ) from exc
+
+
+def _parameter_groups(module) -> list[dict]:
+    """``module.parameter_groups()``, or all its parameters as one group."""
+    if hasattr(module, "parameter_groups"):
+        return module.parameter_groups()
+    return [{"params": list(module.parameters())}]
 
 
 def _can_fuse(factory, parameters, optimizer_params) -> bool:

@@ -3,6 +3,7 @@
 import math
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -37,10 +38,20 @@ class TensorData:
     def __len__(self):
         return self.y.shape[0]
 
-    def inputs(self, positions) -> torch.Tensor:
-        """The inputs of this data set's rows at ``positions`` (a slice or an
-        index tensor)."""
-        return self.X[positions] if self.rows is None else self.X[self.rows[positions]]
+    def batches_of_inputs(self, batches) -> Iterator[torch.Tensor]:
+        """The inputs of this data set's rows at each entry of ``batches``
+        (slices or index tensors), one batch after the other.
+
+        ``X`` is a tensor, sliced here, or rows read on demand (an ``X`` with
+        an ``iter_rows`` method, such as the rows of a torch ``Dataset``),
+        whose loader reads the next batches while the current one trains.
+        """
+        if self.rows is not None:
+            batches = [self.rows[positions] for positions in batches]
+        read_ahead = getattr(self.X, "iter_rows", None)
+        if read_ahead is not None:
+            return read_ahead(batches)
+        return (self.X[positions] for positions in batches)
 
 
 def auto_batch_size(n_train: int) -> int:
@@ -336,12 +347,18 @@ class Trainer:
         mean_weight = None if data.weight is None else float(data.weight.mean())
         penalized = penalized_weights(module) if self.penalty is not None else None
         batch_losses, batch_rows = [], []
-        for batch, (start, stop) in enumerate(batch_bounds(n_samples, self.batch_size)):
+        bounds = batch_bounds(n_samples, self.batch_size)
+        indexes = [
+            slice(start, stop) if order is None else order[start:stop] for start, stop in bounds
+        ]
+        inputs = data.batches_of_inputs(indexes)
+        for batch, ((start, stop), index, X) in enumerate(
+            zip(bounds, indexes, inputs, strict=True)
+        ):
             if self._batch_hooks:
                 for callback in self._batch_hooks:
                     callback.on_batch_begin(self, batch=batch)
-            index = slice(start, stop) if order is None else order[start:stop]
-            X, y = data.inputs(index), data.y[index]
+            y = data.y[index]
             if self.augment is not None:
                 X, y = self.augment(X, y)
             w = None if data.weight is None else data.weight[index]

@@ -243,3 +243,19 @@ def test_training_augmentation_never_touches_predictions(digits):
     np.testing.assert_array_equal(clf.predict_proba(X), before)
     torch.manual_seed(0)  # predictions use no randomness
     np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+@pytest.mark.parametrize("preprocessing", ["standard", None])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64])
+def test_affine_steps_rebuild_the_transform(preprocessing, dtype):
+    X = np.random.default_rng(0).integers(0, 256, size=(6, 2 * 4 * 4)).astype(dtype)
+    params = {"module": "cnn", "preprocessing": preprocessing}
+    params["module_params"] = {"input_shape": (2, 4, -1)}
+    layer = select_input_layer(params, X, owner="Test", random_state=0)
+    layer.fit_transform(X)
+    rebuilt = X.astype(np.float32).reshape(len(X), *layer.input_shape_)
+    for operation, operand in layer.affine_steps():
+        rebuilt = rebuilt - operand if operation == "subtract" else rebuilt / operand
+    n_steps = (dtype == np.uint8) + 2 * (preprocessing == "standard")
+    assert len(layer.affine_steps()) == n_steps
+    np.testing.assert_array_equal(rebuilt, layer.transform(X))

@@ -270,3 +270,17 @@ def test_a_tabular_fit_is_unchanged_by_the_sequence_case(binary_data):
     X, y = binary_data
     assert isinstance(_select(X), NumericInput)
     assert NeuralClassifier(max_epochs=1).fit(X, y).n_features_in_ == X.shape[1]
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", None])
+@pytest.mark.parametrize("shape", [(6, 9), (6, 2, 9)])
+def test_affine_steps_rebuild_the_transform(rng, preprocessing, shape):
+    X = rng.normal(loc=3.0, size=shape)
+    X[0, ..., 5:] = np.nan  # padding stays NaN through the steps
+    layer = _select(X, module="gru", preprocessing=preprocessing)
+    layer.fit_transform(X)
+    rebuilt = X.astype(np.float32).reshape(len(X), *layer.input_shape_)
+    for operation, operand in layer.affine_steps():
+        rebuilt = rebuilt - operand if operation == "subtract" else rebuilt / operand
+    assert len(layer.affine_steps()) == (0 if preprocessing is None else 2)
+    np.testing.assert_array_equal(rebuilt, layer.transform(X))

@@ -84,7 +84,7 @@ def test_x_sample_column_of_another_kind_than_in_fit():
         to_onnx(pipeline, X.astype({"city": "int64"}))
 
 
-def test_tabular_preprocessor_is_not_exported_yet_and_the_error_says_what_to_do():
+def test_tabular_preprocessor_of_text_columns_is_not_exported_and_the_error_says_what_to_do():
     X = pd.DataFrame({"city": ["a", "b", "c"] * 10, "size": np.arange(30.0)})
     clf = NeuralClassifier(**TINY).fit(X, np.arange(30) % 2)
     with pytest.raises(
@@ -137,35 +137,9 @@ def test_verify_rejects_a_graph_of_another_model(data, fitted):
         verify(to_onnx(fitted, X), flipped, X)
 
 
-@pytest.mark.parametrize(
-    "module, X, kind",
-    [
-        ("cnn", np.random.RandomState(0).rand(24, 1, 8, 8).astype("float32"), "images"),
-        ("tcn", np.random.RandomState(0).normal(size=(24, 2, 12)).astype("float32"), "sequences"),
-    ],
-)
-def test_image_and_sequence_networks_are_exported_alone_as_the_error_says(
-    module, X, kind, tmp_path
-):
-    import onnxruntime
+def test_verify_turns_a_graph_failing_in_onnxruntime_into_a_value_error(data, fitted):
+    from skneural.export import verify
 
-    y = np.arange(len(X)) % 2
-    model = NeuralClassifier(module=module, max_epochs=1, random_state=0).fit(X, y)
-    with pytest.raises(NotImplementedError, match=f"takes {kind}.*torch.onnx.export"):
-        to_onnx(model, X)
-    # the advice of the message, followed as written
-    path = str(tmp_path / "net.onnx")
-    x = torch.from_numpy(model.input_layer_.transform(X[:1]))
-    torch.onnx.export(
-        model.module_.eval(),
-        (x,),
-        path,
-        dynamo=False,
-        input_names=["x"],
-        dynamic_axes={"x": {0: "n"}},
-    )
-    network_input = model.input_layer_.transform(X)
-    logits = onnxruntime.InferenceSession(path).run(None, {"x": network_input})[0]
-    with torch.no_grad():
-        expected = model.module_(torch.from_numpy(network_input)).numpy()
-    np.testing.assert_allclose(logits, expected, atol=1e-5)
+    X, _ = data
+    with pytest.raises(ValueError, match="graph fails on 80 row.*onnxruntime"):
+        verify(to_onnx(fitted, X), fitted, X[:, :3])

@@ -11,7 +11,7 @@ def _build(optimizer, optimizer_params=None, dtype=torch.float32):
     module = nn.Linear(3, 2).to(dtype)
     return build_optimizer(
         optimizer,
-        module.parameters(),
+        module,
         lr=1e-3,
         weight_decay=0.0,
         optimizer_params=optimizer_params or {},
@@ -41,7 +41,7 @@ def test_fused_step_matches_the_loop_step():
         torch.manual_seed(1)
         module = nn.Linear(3, 2)
         optimizer = build_optimizer(
-            "adamw", module.parameters(), lr=1e-2, weight_decay=0.1, optimizer_params=params
+            "adamw", module, lr=1e-2, weight_decay=0.1, optimizer_params=params
         )
         for _ in range(5):
             optimizer.zero_grad()
@@ -54,3 +54,21 @@ def test_fused_step_matches_the_loop_step():
 def test_bad_arguments_name_the_optimizer():
     with pytest.raises(TypeError, match="Could not build optimizer AdamW"):
         _build("adamw", {"nonsense": 1})
+
+
+def test_a_module_s_parameter_groups_get_scaled_learning_rates():
+    class TwoParts(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body, self.out = nn.Linear(3, 3), nn.Linear(3, 2)
+
+        def parameter_groups(self):
+            return [
+                {"params": self.out.parameters(), "lr_scale": 1.0},
+                {"params": self.body.parameters(), "lr_scale": 0.25},
+            ]
+
+    optimizer = build_optimizer("adamw", TwoParts(), lr=1e-2, weight_decay=0.1, optimizer_params={})
+    assert [group["lr"] for group in optimizer.param_groups] == [1e-2, 2.5e-3]
+    assert [group["weight_decay"] for group in optimizer.param_groups] == [0.1, 0.1]
+    assert [len(group["params"]) for group in optimizer.param_groups] == [2, 2]

@@ -84,7 +84,7 @@ def train_digits_cnn(output: Path) -> None:
 
 def train_waveforms_inception(output: Path) -> None:
     X, y = make_waveforms(3000, seed=0)
-    model = NeuralClassifier(module="inception_time", max_epochs=30, random_state=0).fit(
+    model = NeuralClassifier(module="inception_time", max_epochs=100, random_state=0).fit(
         X[:2000], y[:2000]
     )
     accuracy = model.score(X[2000:], y[2000:])

@@ -277,13 +277,8 @@ def backbone(source, *, freeze=None, backbone_lr_scale: float = 1.0) -> Pretrain
     Parameters
     ----------
     source : NeuralClassifier, NeuralRegressor, str or path-like
-        Where the pretrained network comes from: a fitted estimator, the
-        name of a zoo model (``"digits-cnn"``, see
-        :func:`skneural.zoo.list_models`) or the directory of a model saved
-        with :func:`skneural.save_pretrained` (a string naming an existing
-        directory is read as a path). A name or path is loaded when first
-        needed, once, and is what ``save_pretrained`` stores for a
-        fine-tuned model.
+        A fitted estimator, a zoo model's name or a saved model's directory
+        (see :class:`PretrainedBackbone`).
     freeze : None, "backbone", str or list of str, default=None
         Parameters kept at their pretrained values: none, all but the head,
         or those matching these name patterns (see :class:`PretrainedBackbone`).

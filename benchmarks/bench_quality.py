@@ -95,7 +95,7 @@ from torch import nn
 
 import skneural
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.training._budget import auto_dropout, auto_lr, auto_patience
+from skneural.training._budget import TABULAR_RECIPE, auto_dropout, auto_lr, auto_patience
 from skneural.training._trainer import auto_batch_size
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -178,12 +178,18 @@ def make_skorch(dataset: Dataset, seed: int):
     torch.manual_seed(seed)
     n_folds = default_n_folds(len(dataset.y))
     n_train = int(len(dataset.y) * (n_folds - 1) / n_folds * (1 - defaults.validation_fraction))
-    auto = (defaults.batch_size, defaults.dropout, defaults.lr, defaults.n_iter_no_change)
-    assert auto == ("auto",) * 4, "update the skorch recipe with skneural's defaults"
+    auto = (
+        defaults.batch_size,
+        defaults.dropout,
+        defaults.lr,
+        defaults.n_iter_no_change,
+        defaults.hidden_layer_sizes,
+    )
+    assert auto == ("auto",) * 5, "update the skorch recipe with skneural's defaults"
     batch_size = auto_batch_size(n_train)
     common = dict(
         module=LazyMLP,
-        module__hidden_layer_sizes=tuple(defaults.hidden_layer_sizes),
+        module__hidden_layer_sizes=TABULAR_RECIPE.hidden_layer_sizes,
         module__dropout=auto_dropout(n_train),
         optimizer=torch.optim.AdamW,
         optimizer__weight_decay=defaults.weight_decay,

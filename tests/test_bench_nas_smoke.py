@@ -26,6 +26,6 @@ def test_quick_run_compares_every_method_at_equal_budget(tmp_path):
 
     proposals = read_csv(tmp_path / "nas_proposals.csv")
     assert len(proposals) == 2 * (1 + 5 * 4)
-    assert (tmp_path / "bench_nas_rewards.png").stat().st_size > 0
+    assert (tmp_path / "nas_rewards.png").stat().st_size > 0  # named after --output
     assert "subsampled 120 of 442 rows" in result.stdout
     assert "reinforce vs random at equal budget:" in result.stdout

@@ -121,7 +121,7 @@ class DatasetInput(InputLayer):
                 f"'auto' or None, got {self.preprocessing!r}: normalise the samples in the "
                 "dataset's __getitem__ instead."
             )
-        sample = _read_item(X, 0, self.owner)
+        sample = _as_tensor(X[0], self.owner)
         if fitting:
             self._check_rank(sample)
         else:
@@ -154,11 +154,11 @@ class DatasetInput(InputLayer):
 
     def features_view(self, X):
         """A one-row stand-in with the number of features of one sample."""
-        return np.zeros((1, int(np.prod(_read_item(X, 0, self.owner).shape))), np.float32)
+        return np.zeros((1, int(np.prod(_as_tensor(X[0], self.owner).shape))), np.float32)
 
     # ------------------------------------------------------------ tensors
     def fit_transform(self, X, y=None, sample_weight=None) -> "DatasetRows":
-        sample = _read_item(X, 0, self.owner)
+        sample = _as_tensor(X[0], self.owner)
         self.sample_shape_ = tuple(sample.shape)
         self.uint8_pixels_ = sample.dtype == torch.uint8
         one_channel = _expected_rank(self.module) == 3 and sample.ndim == 2
@@ -176,8 +176,8 @@ class DatasetInput(InputLayer):
         rows = self.transform(X)
         block_rows = max(READ_ROWS, _BLOCK_VALUES // int(np.prod(self.input_shape_)))
         spans = [slice(start, start + block_rows) for start in range(0, len(rows), block_rows)]
-        for span in spans:
-            yield rows[span]
+        for block in rows.iter_rows(spans):
+            yield block.numpy()
 
     @property
     def module_kwargs(self) -> dict:
@@ -307,10 +307,6 @@ def _row_numbers(positions, n_rows: int) -> list:
     if isinstance(positions, torch.Tensor):
         return positions.cpu().tolist()
     return np.asarray(positions).tolist()
-
-
-def _read_item(X, index: int, owner: str) -> torch.Tensor:
-    return _as_tensor(X[index], owner)
 
 
 def _as_tensor(item, owner: str) -> torch.Tensor:

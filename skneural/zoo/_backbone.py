@@ -57,11 +57,12 @@ def _resolve_source(source) -> BaseNeuralEstimator:
 def _saved_model_key(source) -> tuple[str, int]:
     """The directory ``source`` names (a path, else a zoo name) and the time
     its manifest was written: a saved model is read again only when it changes."""
-    from ._registry import model_directory  # not at the top: the codec imports this module
+    from ._format import MANIFEST  # not at the top: the codec imports this module
+    from ._registry import model_directory
 
     path = Path(source)
     directory = path if path.is_dir() else model_directory(str(source))
-    manifest = directory / "manifest.json"
+    manifest = directory / MANIFEST
     return str(directory.resolve()), manifest.stat().st_mtime_ns if manifest.is_file() else 0
 
 

@@ -97,9 +97,7 @@ def save_pretrained(
     FileExistsError
         When ``directory`` exists and ``overwrite`` is False.
     """
-    if type(estimator).__name__ not in ESTIMATORS or not isinstance(
-        estimator, tuple(ESTIMATORS.values())
-    ):
+    if not isinstance(estimator, tuple(ESTIMATORS.values())):
         raise TypeError(
             "save_pretrained saves a NeuralClassifier or NeuralRegressor, got "
             f"{type(estimator).__name__}."
@@ -111,7 +109,7 @@ def save_pretrained(
             f"{directory} exists; pass overwrite=True to replace the model in it."
         )
     config, weights = _config_and_weights(estimator)
-    config["card"] = _card(estimator, weights, description, data, metrics, license)
+    config["card"] = _card(estimator, description, data, metrics, license)
     staging = directory.parent / f".{directory.name}.{uuid.uuid4().hex}.tmp"
     staging.mkdir(parents=True)
     try:
@@ -189,7 +187,7 @@ def _rebuilt_network(state: dict, weights: dict, path: Path):
     return module
 
 
-def _card(estimator, weights, description, data, metrics, license) -> dict:
+def _card(estimator, description, data, metrics, license) -> dict:
     layer = estimator.input_layer_
     n_parameters = sum(p.numel() for p in estimator.module_.parameters())
     history = list(getattr(estimator, "history_", []))

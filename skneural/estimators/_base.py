@@ -26,14 +26,20 @@ from ..data._input_layer import select_input_layer
 from ..data._sequence_input import module_input_kind
 from ..data._split import validation_split
 from ..data._validation import check_numeric_target
-from ..nn._factory import BUILTIN_MODULES, build_module
+from ..nn._factory import BUILTIN_MODULES, accepted_params, build_module
 from ..nn._mlp import ACTIVATIONS
 from ..training._augment import BatchAugmenter
 from ..training._budget import (
+    ENCODING_BINS,
+    LARGE_TABLE_HIDDEN,
     REFERENCE_BATCH,
+    TABULAR_RECIPE,
     auto_dropout,
     auto_lr,
+    auto_numeric_encoding,
     auto_patience,
+    is_large_table_fit,
+    plateau_schedule_params,
     recipe_for,
 )
 from ..training._device import loadable_device, resolve_device
@@ -94,6 +100,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "numeric_encoding": [StrOptions({"auto", "piecewise_linear"}), None],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
@@ -129,6 +136,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         activation="relu",
         dropout="auto",
         batch_norm=False,
+        numeric_encoding="auto",
         loss,
         loss_params=None,
         optimizer="adamw",
@@ -162,6 +170,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.activation = activation
         self.dropout = dropout
         self.batch_norm = batch_norm
+        self.numeric_encoding = numeric_encoding
         self.loss = loss
         self.loss_params = loss_params
         self.optimizer = optimizer
@@ -595,7 +604,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             n_outputs=n_outputs,
             input_params=self.input_layer_.module_kwargs,
             architecture_params={
-                "hidden_layer_sizes": self._hidden_layer_sizes(),
+                "hidden_layer_sizes": self._hidden_layer_sizes(len(train_index)),
                 "activation": self.activation,
                 "dropout": (
                     auto_dropout(len(train_index)) if self.dropout == "auto" else self.dropout
@@ -603,21 +612,53 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 "batch_norm": self.batch_norm,
             },
             module_params={
-                name: value
-                for name, value in (self.module_params or {}).items()
-                if name not in self.input_layer_.consumed_module_params
+                **self._numeric_encoding_params(len(train_index)),
+                **{
+                    name: value
+                    for name, value in (self.module_params or {}).items()
+                    if name not in self.input_layer_.consumed_module_params
+                },
             },
-            training_data=lambda: X[train_index],
+            training_data=lambda: X[_statistics_rows(train_index)],
         ).to(device)
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
 
-    def _hidden_layer_sizes(self) -> tuple:
-        """``hidden_layer_sizes``, ``"auto"`` resolved by the module's recipe."""
+    def _numeric_encoding_params(self, n_train) -> dict:
+        """The module arguments of ``numeric_encoding`` (``"auto"`` resolved):
+        a piecewise-linear encoding of ``ENCODING_BINS`` quantile bins, or
+        none. A ``numeric_embedding`` in ``module_params`` takes precedence."""
+        encoding = self.numeric_encoding
+        if encoding == "auto":
+            encoding = auto_numeric_encoding(self.module, self.input_layer_.kind, n_train)
+        if encoding is None or "numeric_embedding" in (self.module_params or {}):
+            return {}
+        if not accepted_params(self.module, {"numeric_embedding": None}):
+            name = self.module if isinstance(self.module, str) else repr(self.module)
+            raise ValueError(
+                f"numeric_encoding={encoding!r} needs a module whose constructor takes "
+                f"numeric_embedding (the built-in 'mlp' and 'resnet'); module {name} "
+                "does not. Use numeric_encoding=None."
+            )
+        return {"numeric_embedding": "piecewise_linear_encoding", "n_bins": ENCODING_BINS}
+
+    def _hidden_layer_sizes(self, n_train=None) -> tuple:
+        """``hidden_layer_sizes``, ``"auto"`` resolved by the module's recipe
+        (and by the size of the table, once ``n_train`` is known)."""
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, str) and sizes == "auto":
+            if n_train is not None and self._large_table_rules(n_train):
+                return LARGE_TABLE_HIDDEN
             return self._recipe().hidden_layer_sizes
         return tuple(sizes)
+
+    def _large_table_rules(self, n_train) -> bool:
+        """Whether the ``"auto"`` settings follow the large-table rules: a
+        table (not images, sequences or a torch ``Dataset``) of a large
+        number of training rows, for a module without a recipe of its own."""
+        return self._recipe() is TABULAR_RECIPE and is_large_table_fit(
+            self.input_layer_.kind, n_train
+        )
 
     def _recipe(self):
         """The rules of the ``"auto"`` settings for the kind of input the
@@ -651,8 +692,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         callbacks = [copy.deepcopy(cb) for cb in self.callbacks or []]
         if sklearn_task is not None:
             callbacks.append(SklearnEpochTasks(sklearn_task))
-        if self._anneals_lr(callbacks, incremental):
-            callbacks.append(LRScheduler("cosine", step_every="batch"))
+        schedule = self._auto_lr_schedule(callbacks, incremental, n_train, has_validation)
+        if schedule is not None:
+            callbacks.append(schedule)
         if self.weight_averaging is not None and not incremental:
             callbacks.append(WeightAveraging(self.weight_averaging))
         if (
@@ -664,7 +706,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 EarlyStopping(
                     monitor="valid_loss" if has_validation else "train_loss",
                     patience=(
-                        auto_patience(n_train)
+                        auto_patience(n_train, decays_on_plateau=self._decays_on_plateau(schedule))
                         if self.n_iter_no_change == "auto"
                         else self.n_iter_no_change
                     ),
@@ -673,16 +715,27 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
         return callbacks
 
-    def _anneals_lr(self, callbacks, incremental):
-        """Whether ``lr="auto"`` brings the recipe's cosine schedule: not in
-        ``partial_fit``, nor beside a callback that sets the learning rate (an
-        ``LRScheduler``, a snapshot ensemble's cycles)."""
-        return (
-            self.lr == "auto"
-            and self._recipe().cosine_lr
-            and not incremental
-            and not any(getattr(cb, "_schedules_lr", False) for cb in callbacks)
-        )
+    def _auto_lr_schedule(self, callbacks, incremental, n_train, has_validation):
+        """The schedule ``lr="auto"`` brings, or ``None``: the recipe's cosine
+        (sequence modules), or on large tables a decay on validation-loss
+        plateaus. None in ``partial_fit``, beside a callback that sets the
+        learning rate (an ``LRScheduler``, a snapshot ensemble's cycles), or
+        for a plateau without validation rows."""
+        if (
+            self.lr != "auto"
+            or incremental
+            or any(getattr(cb, "_schedules_lr", False) for cb in callbacks)
+        ):
+            return None
+        if self._recipe().cosine_lr:
+            return LRScheduler("cosine", step_every="batch")
+        if has_validation and self._large_table_rules(n_train):
+            return LRScheduler("reduce_on_plateau", params=plateau_schedule_params())
+        return None
+
+    @staticmethod
+    def _decays_on_plateau(schedule) -> bool:
+        return schedule is not None and schedule.policy == "reduce_on_plateau"
 
     def categorical_embeddings(self) -> dict:
         """The learned embedding of every category of every embedded column.
@@ -804,6 +857,22 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
 # Attributes scikit-learn's callback machinery (sklearn >= 1.9) sets during a
 # fit and deletes in its own teardown, after ``_fit`` returns or raises.
 _SKLEARN_FIT_SCOPED = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+
+
+#: At most this many training rows give a module its data-dependent
+#: arguments (the quantile bin edges of piecewise-linear encodings and
+#: embeddings): a copy of every row of a table of millions would double
+#: the memory of a fit, for quantiles that 10,000 rows already pin down.
+STATISTICS_ROWS = 10_000
+
+
+def _statistics_rows(train_index: np.ndarray) -> np.ndarray:
+    """``train_index``, or a sorted subset of :data:`STATISTICS_ROWS` of its
+    rows drawn with a fixed seed (the same rows for the same data)."""
+    if len(train_index) <= STATISTICS_ROWS:
+        return train_index
+    chosen = np.random.default_rng(0).choice(len(train_index), STATISTICS_ROWS, replace=False)
+    return train_index[np.sort(chosen)]
 
 
 @contextmanager

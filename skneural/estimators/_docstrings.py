@@ -38,9 +38,11 @@ module : str or type of torch.nn.Module, default="mlp"
         over ``"module_params__width"`` work.
     hidden_layer_sizes : sequence of int or "auto", default="auto"
         Width of each hidden layer; the length is the depth. ``"auto"``:
-        ``(128, 128)``, and none (a linear head after pooling) for a sequence
-        module, where a dense head overfitted the small training sets of
-        time-series classification.
+        ``(128, 128)``; ``(96, 96)`` on large tables (from ~11,600 training
+        rows; with ``numeric_encoding="auto"`` it matched 128 units at 0.6x
+        the cost of an epoch); none (a linear head after pooling) for a
+        sequence module, where a dense head overfitted the small training
+        sets of time-series classification.
     activation : {"relu", "gelu", "silu", "selu", "elu", "leaky_relu", "tanh", \
 "logistic", "identity"}, default="relu"
         Non-linearity of the hidden layers.
@@ -52,7 +54,21 @@ module : str or type of torch.nn.Module, default="mlp"
         cost about half of each epoch's time and ``lr="auto"`` makes up for
         it (``skneural.training.auto_dropout``).
     batch_norm : bool, default=False
-        Batch normalisation in each hidden block."""
+        Batch normalisation in each hidden block.
+    numeric_encoding : "auto", "piecewise_linear" or None, default="auto"
+        How the built-in ``"mlp"`` and ``"resnet"`` read numeric columns.
+        ``"piecewise_linear"``: each column becomes the piecewise-linear
+        encoding of its 8 quantile bins (computed from the training rows),
+        standardised (:class:`~skneural.nn.PiecewiseLinearEncoding`), so that
+        the first layer learns a piecewise-linear function of every feature:
+        on large tables the network reaches its accuracy in a fraction of
+        the epochs (``benchmarks/README.md``, "Large tables"). ``"auto"``:
+        that encoding on large tables (from ~11,600 training rows, where
+        ``batch_size="auto"`` exceeds 128), none on smaller ones, on images,
+        sequences or a torch ``Dataset``.
+        ``None``: the standardised values as they are. A
+        ``numeric_embedding`` in ``module_params`` takes precedence; another
+        module raises a ``ValueError`` for ``"piecewise_linear"``."""
 
 TRAINING = """\
 optimizer : str or type of torch.optim.Optimizer, default="adamw"
@@ -70,7 +86,11 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         built-in ``"inception_time"``, ``"gru"``, ... do): 3e-3, annealed to
         0 along a cosine over the steps of the fit (an ``LRScheduler("cosine",
         step_every="batch")`` added to ``callbacks_``, unless ``callbacks``
-        holds a schedule already); a number is a constant rate.
+        holds a schedule already). On large tables (from ~11,600 training
+        rows, with validation rows) the rate is divided by 5 after 2 epochs
+        without a better validation loss (an
+        ``LRScheduler("reduce_on_plateau")`` added to ``callbacks_``). A
+        number is a constant rate.
     weight_decay : float, default=0.1
         Weight decay passed to the optimizer (decoupled for "adamw").
     alpha : float, default=0.0
@@ -127,12 +147,13 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         sequences), since a validation loss of a few series only stops
         training early.
     n_iter_no_change : int or "auto", default="auto"
-        Patience of early stopping, in epochs. ``"auto"``: 20 epochs, or the
-        epochs that see 1,300,000 training rows when that is fewer, at least
-        2 (``skneural.training.auto_patience``): unchanged up to 65,000
-        training rows, 2 epochs from 650,000 on, where 20 epochs would be
-        tens of thousands of steps after the loss has settled. The patience
-        used is ``callbacks_[-1].patience``.
+        Patience of early stopping, in epochs. ``"auto"``: 20 epochs (5 on
+        large tables, where ``lr="auto"`` decays on plateaus), or the epochs
+        that see 1,300,000 training rows when that is fewer, at least 2
+        (``skneural.training.auto_patience``): 2 epochs from 650,000
+        training rows on, where 20 epochs would be tens of thousands of
+        steps after the loss has settled. The patience used is
+        ``callbacks_[-1].patience``.
     tol : float, default=1e-4
         Minimum improvement of the monitored loss that resets the patience.
     weight_averaging : float or None, default=1.0
@@ -163,7 +184,8 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         rule: keep 1 inside parallel searches and ensembles and on shared
         machines (2 threads ran a fit 9-12x slower than 1 on two busy
         cores, ``benchmarks/bench_threads.py``); use "auto" or "all" for a
-        single fit of a large network on cores of its own. An int must be
+        single fit on cores of its own (2 idle cores: 1.4x faster for the
+        default network, 1.7x for 512 + 512 units). An int must be
         between 1 and the available cores (``ValueError`` otherwise).
     num_workers : int, default=0
         Worker processes that read the samples when ``X`` is a torch

@@ -10,7 +10,12 @@ from ._ft_transformer import FTTransformer
 from ._head import FineTunableModule
 from ._inception_time import InceptionTime, MaskedBatchNorm1d
 from ._mlp import MLP
-from ._numeric_embeddings import PeriodicEmbedding, PiecewiseLinearEmbedding, compute_bin_edges
+from ._numeric_embeddings import (
+    PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
+    PiecewiseLinearEncoding,
+    compute_bin_edges,
+)
 from ._recurrent import GRUNet, LSTMNet
 from ._resnet import ResNet
 from ._resnet_cnn import ResNetCNN
@@ -32,6 +37,7 @@ __all__ = [
     "MaskedBatchNorm1d",
     "PeriodicEmbedding",
     "PiecewiseLinearEmbedding",
+    "PiecewiseLinearEncoding",
     "ResNet",
     "ResNetCNN",
     "SequenceInput",

@@ -21,10 +21,13 @@ from ._numeric_embeddings import (
     LinearEmbedding,
     PeriodicEmbedding,
     PiecewiseLinearEmbedding,
+    PiecewiseLinearEncoding,
     compute_bin_edges,
 )
 
-NUMERIC_EMBEDDINGS = (None, "periodic", "piecewise_linear")
+NUMERIC_EMBEDDINGS = (None, "periodic", "piecewise_linear", "piecewise_linear_encoding")
+#: The numeric embeddings whose bin edges are computed from the training rows.
+BINNED_EMBEDDINGS = ("piecewise_linear", "piecewise_linear_encoding")
 _MAX_DEFAULT_EMBEDDING_DIM = 32
 
 
@@ -154,9 +157,12 @@ class FeatureEncoder(nn.Module):
         Embedding length of every categorical column; ``None`` gives each
         column :func:`default_embedding_dim` of its cardinality. Must be
         ``None`` when ``tokens=True`` (every token has ``d_embedding``).
-    numeric_embedding : {None, "periodic", "piecewise_linear"}, default=None
+    numeric_embedding : {None, "periodic", "piecewise_linear", \
+            "piecewise_linear_encoding"}, default=None
         How numeric columns are embedded. ``None`` passes them through
-        unchanged (flat output) or embeds them linearly (tokens).
+        unchanged (flat output) or embeds them linearly (tokens);
+        ``"piecewise_linear_encoding"`` (flat output only) replaces each by
+        the columns of its bins (:class:`PiecewiseLinearEncoding`).
     d_embedding : int, default=16
         Length of each numeric feature's embedding, and of every token.
     n_frequencies : int, default=48
@@ -164,7 +170,7 @@ class FeatureEncoder(nn.Module):
     frequency_scale : float, default=0.1
         Standard deviation of the periodic embedding's initial frequencies.
     bin_edges : sequence, default=None
-        Required by ``numeric_embedding="piecewise_linear"``: one array of
+        Required by the piecewise-linear embedding and encoding: one array of
         bin edges per input column (entries of categorical columns are
         ignored), as returned by :func:`compute_bin_edges`.
     tokens : bool, default=False
@@ -210,13 +216,18 @@ class FeatureEncoder(nn.Module):
         if tokens:
             self.out_features = d_embedding
         else:
-            numeric_width = 1 if self.numeric is None else d_embedding
-            self.out_features = len(self.numeric_columns) * numeric_width + sum(dims)
+            self.out_features = self._numeric_width(d_embedding) + sum(dims)
         for name, columns in [
             ("numeric_index", self.numeric_columns),
             ("categorical_index", self.categorical_columns),
         ]:
             self.register_buffer(name, torch.tensor(columns, dtype=torch.long), persistent=False)
+
+    def _numeric_width(self, d_embedding):
+        """Width of the numeric columns' part of the flat output."""
+        if isinstance(self.numeric, PiecewiseLinearEncoding):
+            return self.numeric.out_features
+        return len(self.numeric_columns) * (1 if self.numeric is None else d_embedding)
 
     def _numeric_embedding(self, kind, d_embedding, n_frequencies, frequency_scale, bin_edges):
         n_numeric = len(self.numeric_columns)
@@ -225,13 +236,21 @@ class FeatureEncoder(nn.Module):
         if kind == "periodic":
             return PeriodicEmbedding(n_numeric, d_embedding, n_frequencies, frequency_scale)
         if kind == "piecewise_linear":
-            return PiecewiseLinearEmbedding(self._numeric_bin_edges(bin_edges), d_embedding)
+            return PiecewiseLinearEmbedding(self._numeric_bin_edges(kind, bin_edges), d_embedding)
+        if kind == "piecewise_linear_encoding":
+            if self.tokens:
+                raise ValueError(
+                    'numeric_embedding="piecewise_linear_encoding" gives no vector per '
+                    'feature, so it cannot make tokens; use "piecewise_linear" or '
+                    '"periodic" here.'
+                )
+            return PiecewiseLinearEncoding(self._numeric_bin_edges(kind, bin_edges))
         return LinearEmbedding(n_numeric, d_embedding) if self.tokens else None
 
-    def _numeric_bin_edges(self, bin_edges):
+    def _numeric_bin_edges(self, kind, bin_edges):
         if bin_edges is None:
             raise ValueError(
-                'numeric_embedding="piecewise_linear" needs bin_edges computed from the '
+                f"numeric_embedding={kind!r} needs bin_edges computed from the "
                 "training data: pass bin_edges=compute_bin_edges(X_train, n_bins) "
                 "(skneural.nn.compute_bin_edges)."
             )
@@ -300,8 +319,9 @@ class TabularModule(FineTunableModule):
     @classmethod
     def needs_training_data(cls, kwargs: dict) -> bool:
         """Whether :meth:`data_dependent_kwargs` reads the training rows for
-        these constructor arguments (only piecewise-linear embeddings without
-        ``bin_edges`` do), so that the rows are gathered only then.
+        these constructor arguments (only piecewise-linear embeddings and
+        encodings without ``bin_edges`` do), so that the rows are gathered
+        only then.
 
         Parameters
         ----------
@@ -313,15 +333,14 @@ class TabularModule(FineTunableModule):
         bool
         """
         return (
-            kwargs.get("numeric_embedding") == "piecewise_linear"
-            and kwargs.get("bin_edges") is None
+            kwargs.get("numeric_embedding") in BINNED_EMBEDDINGS and kwargs.get("bin_edges") is None
         )
 
     @classmethod
     def data_dependent_kwargs(cls, X, kwargs: dict) -> dict:
         """Complete constructor arguments that depend on the training data.
 
-        With ``numeric_embedding="piecewise_linear"`` and no ``bin_edges``,
+        With a piecewise-linear ``numeric_embedding`` and no ``bin_edges``,
         the edges are computed from ``X`` (the training rows) with
         ``n_bins`` quantile bins per column (an extra entry, default 16,
         removed from the returned arguments).
@@ -370,12 +389,18 @@ categorical_embedding_dim : int, default=None
         Embedding length of every categorical column; ``None`` gives each
         column ``min(32, round(1.6 * cardinality ** 0.56))``.""",
     "numeric_embedding": """\
-numeric_embedding : {None, "periodic", "piecewise_linear"}, default=None
+numeric_embedding : {None, "periodic", "piecewise_linear", \
+            "piecewise_linear_encoding"}, default=None
         Embedding of each numeric feature into a vector before the network
         (Gorishniy et al., 2022): ``"periodic"`` (sines and cosines of
-        learned frequencies, then linear + ReLU) or ``"piecewise_linear"``
-        (encoding over quantile bins, then linear + ReLU; needs
-        ``bin_edges``).""",
+        learned frequencies, then linear + ReLU), ``"piecewise_linear"``
+        (encoding over quantile bins, then linear + ReLU) or
+        ``"piecewise_linear_encoding"`` (the bins' encoding alone, one input
+        column per bin: cheap, and what ``numeric_encoding="auto"`` of the
+        estimators uses on large tables). The piecewise-linear ones need
+        ``bin_edges``; an estimator computes them from (up to 10,000 of) its
+        training rows (``n_bins`` quantile bins, default 16, another entry
+        of ``module_params``).""",
     "numeric_embedding_tokens": """\
 numeric_embedding : {None, "periodic", "piecewise_linear"}, default=None
         How numeric features become tokens: ``None`` is the linear

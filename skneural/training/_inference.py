@@ -11,6 +11,11 @@ PREDICT_CHUNK_ROWS = 65536
 # row's prediction would otherwise change in its last bits with the number of
 # rows predicted together (scikit-learn's check_methods_subset_invariance).
 CPU_CHUNK_ROWS = 1024
+# Unpadded passes on CPU (the per-epoch validation): large enough that each
+# pass costs little beyond its rows, small enough that the activations of a
+# network that widens its input (a piecewise-linear encoding makes 8 columns
+# of each) stay a small part of a fit's memory.
+CPU_UNPADDED_CHUNK_ROWS = 8192
 
 
 def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> torch.Tensor:
@@ -42,7 +47,10 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
         Raw network outputs, shape ``(n_samples, n_outputs)``.
     """
     on_cpu = device.type == "cpu" and row_invariant
-    chunk_rows = CPU_CHUNK_ROWS if on_cpu else PREDICT_CHUNK_ROWS
+    if on_cpu:
+        chunk_rows = CPU_CHUNK_ROWS
+    else:
+        chunk_rows = PREDICT_CHUNK_ROWS if device.type != "cpu" else CPU_UNPADDED_CHUNK_ROWS
     was_training = module.training
     module.eval()
     try:

@@ -55,6 +55,20 @@ def test_flat_output_keeps_raw_numeric_values_first():
     torch.testing.assert_close(out[:, :2], X[:, [0, 2]])
 
 
+def test_flat_piecewise_linear_encoding_then_categorical_embeddings():
+    X = _mixed_X()
+    edges = compute_bin_edges(X.numpy(), n_bins=3, categorical_columns=CARDINALITIES)
+    encoder = FeatureEncoder(
+        4,
+        categorical_cardinalities=CARDINALITIES,
+        numeric_embedding="piecewise_linear_encoding",
+        bin_edges=edges,
+    )
+    n_bins = sum(len(edges[j]) - 1 for j in (0, 2))
+    assert encoder.out_features == n_bins + default_embedding_dim(3) + default_embedding_dim(5)
+    assert encoder(X).shape == (8, encoder.out_features)
+
+
 @pytest.mark.parametrize("numeric_embedding", [None, "periodic", "piecewise_linear"])
 def test_tokens_one_per_feature(numeric_embedding):
     X = _mixed_X()
@@ -123,6 +137,15 @@ def test_bad_cardinalities(cardinalities, error, message):
         ({"numeric_embedding": "fourier"}, "numeric_embedding must be one of"),
         ({"numeric_embedding": "piecewise_linear"}, "needs bin_edges"),
         ({"numeric_embedding": "piecewise_linear", "bin_edges": [[0, 1]]}, "one entry per"),
+        ({"numeric_embedding": "piecewise_linear_encoding"}, "needs bin_edges"),
+        (
+            {
+                "numeric_embedding": "piecewise_linear_encoding",
+                "bin_edges": [[0, 1]] * 4,
+                "tokens": True,
+            },
+            "cannot make tokens",
+        ),
         ({"d_embedding": 0}, "d_embedding"),
         ({"categorical_embedding_dim": 4, "tokens": True}, "must be None for tokens"),
     ],

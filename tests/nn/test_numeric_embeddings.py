@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from skneural.nn import PeriodicEmbedding, PiecewiseLinearEmbedding, compute_bin_edges
+from skneural.nn import (
+    PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
+    PiecewiseLinearEncoding,
+    compute_bin_edges,
+)
 from skneural.nn._numeric_embeddings import LinearEmbedding
 
 
@@ -52,13 +57,33 @@ def test_piecewise_linear_encoding_values():
     assert embedding(X).shape == (4, 2, 4)
 
 
+def test_piecewise_linear_encoding_is_the_embeddings_bins_flat_and_standardised():
+    edges = [[0.0, 1.0, 3.0], [0.0, 2.0]]
+    encoding = PiecewiseLinearEncoding(edges)
+    X = torch.tensor([[-1.0, 1.0], [0.5, 3.0], [2.0, -2.0], [5.0, 0.0]])
+    bins = PiecewiseLinearEmbedding(edges, d_embedding=4).encode(X)
+    # one column per bin a feature has: no column for feature 1's missing second bin
+    expected = torch.cat([bins[:, 0, :2], bins[:, 1, :1]], dim=1)
+    assert encoding.out_features == 3
+    encoding.train()
+    out = encoding(X)
+    mean, var = expected.mean(0), expected.var(0, unbiased=False)
+    torch.testing.assert_close(out, (expected - mean) / torch.sqrt(var + 1e-5))
+    # eval mode: the running statistics, the same output for a row alone or in a batch
+    encoding.eval()
+    alone = torch.cat([encoding(X[i : i + 1]) for i in range(len(X))])
+    torch.testing.assert_close(alone, encoding(X))
+    assert not list(encoding.parameters())
+
+
+@pytest.mark.parametrize("layer", [PiecewiseLinearEmbedding, PiecewiseLinearEncoding])
 @pytest.mark.parametrize(
     "edges, message",
     [([[0.0, 0.0]], "strictly increasing"), ([[1.0]], "at least two"), ([None], "None")],
 )
-def test_piecewise_linear_rejects_bad_edges(edges, message):
+def test_piecewise_linear_rejects_bad_edges(layer, edges, message):
     with pytest.raises(ValueError, match=message):
-        PiecewiseLinearEmbedding(edges, d_embedding=2)
+        layer(edges, d_embedding=2) if layer is PiecewiseLinearEmbedding else layer(edges)
 
 
 @pytest.mark.parametrize(

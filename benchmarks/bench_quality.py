@@ -435,6 +435,57 @@ def large_table_verdict(cell: dict, datasets: list) -> str:
     )
 
 
+def paired_table(rows: list[dict], datasets: list) -> list[str]:
+    """Old against new defaults fit by fit (issue 17), as Markdown rows: each
+    metric's mean +- standard deviation, the mean paired change over the
+    (fold, seed) pairs and how many got worse, the range over folds of the
+    change between the first and last network seed of the new defaults
+    (seed noise), HGB's metric, and median fit CPU time over HGB's."""
+    lines = [
+        "| table | metric | old | new | paired new - old (worse) | seed-to-seed | HGB "
+        "| CPU x HGB old | new | wall s old / new / HGB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in datasets:
+        fits = {
+            model: {
+                (r["fold"], r["repeat"]): r
+                for r in rows
+                if r["dataset"] == name and r["model"] == model
+            }
+            for model in ("skneural", "skneural_old", "hgb")
+        }
+        new, old, hgb = fits["skneural"], fits["skneural_old"], list(fits["hgb"].values())
+        metric = "accuracy" if "accuracy" in next(iter(new.values())) else "rmse"
+        sign = 1 if metric == "accuracy" else -1
+        changes = [new[key][metric] - old[key][metric] for key in new]
+        worse = sum(sign * change < 0 for change in changes)
+        seeds = {}
+        for (fold, _), fit in sorted(new.items()):
+            seeds.setdefault(fold, []).append(fit[metric])
+        noise = [abs(values[-1] - values[0]) for values in seeds.values()]
+
+        def spread(fit_rows, key=metric):
+            values = [r[key] for r in fit_rows]
+            return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+        def median(fit_rows, key):
+            return statistics.median(r[key] for r in fit_rows)
+
+        hgb_cpu = median(hgb, "fit_cpu_s")
+        (old_mean, old_sd), (new_mean, new_sd) = spread(old.values()), spread(new.values())
+        lines.append(
+            f"| {name} | {metric} | {old_mean:.4f} +- {old_sd:.4f} | {new_mean:.4f} +- "
+            f"{new_sd:.4f} | {statistics.mean(changes):+.4f} ({worse}/{len(changes)}) | "
+            f"{min(noise):.4f}-{max(noise):.4f} | {spread(hgb)[0]:.4f} | "
+            f"{median(old.values(), 'fit_cpu_s') / hgb_cpu:.1f}x | "
+            f"{median(new.values(), 'fit_cpu_s') / hgb_cpu:.1f}x | "
+            f"{median(old.values(), 'fit_s'):.1f} / {median(new.values(), 'fit_s'):.1f} / "
+            f"{median(hgb, 'fit_s'):.2f} |"
+        )
+    return lines
+
+
 def write_csv(path: Path, rows: list[dict]) -> None:
     """Write ``rows`` to ``path`` (the union of their keys as columns)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -523,6 +574,9 @@ def main(argv=None) -> int:
     print("\nVerdicts for skneural's defaults:")
     for line in verdicts(summary):
         print(line)
+    if {"skneural", "skneural_old", "hgb"} <= set(args.models):
+        print("\nOld against new defaults, fit by fit:")
+        print("\n".join(paired_table(all_rows, args.datasets)))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     write_csv(output, summary)
     raw = output.with_name(output.stem + "_raw.csv")

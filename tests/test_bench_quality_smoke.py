@@ -83,6 +83,7 @@ def test_old_defaults_model_matches_the_new_on_small_tables_and_gets_its_verdict
         *("--output", str(output)),
     )
     assert result.returncode == 0, result.stderr
+    assert "Old against new defaults, fit by fit:\n| table | metric | old | new |" in result.stdout
     raw = read_csv(tmp_path / "old_raw.csv")
     by_model = {
         model: [row["rmse"] for row in raw if row["model"] == model]

@@ -55,7 +55,10 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
     module.eval()
     try:
         with torch.inference_mode():
-            outputs = []
+            # Written into one tensor allocated once: a small output kept per
+            # chunk between the chunks' large temporaries would fragment the
+            # heap, which the allocator then keeps (memory growing with the rows).
+            output, position = None, 0
             n_total = X.shape[0] if rows is None else rows.shape[0]
             read_ahead = getattr(X, "iter_rows", None)  # rows read on demand
             if read_ahead is not None:  # in chunks that fit in memory on any device
@@ -71,10 +74,16 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
                     chunk = torch.cat(
                         [chunk, chunk.new_zeros(chunk_rows - n_rows, *chunk.shape[1:])]
                     )
-                outputs.append(module(chunk)[:n_rows])
+                result = module(chunk)[:n_rows]
+                if output is None:
+                    output = result.new_empty((n_total, *result.shape[1:]))
+                output[position : position + n_rows] = result
+                position += n_rows
     finally:
         module.train(was_training)
-    return torch.cat(outputs) if len(outputs) != 1 else outputs[0]
+    if output is None:
+        raise ValueError("forward_in_chunks needs at least one row.")
+    return output
 
 
 def _to_tensor(X, device) -> torch.Tensor:

@@ -346,7 +346,8 @@ class Trainer:
             order = None
         mean_weight = None if data.weight is None else float(data.weight.mean())
         penalized = penalized_weights(module) if self.penalty is not None else None
-        batch_losses, batch_rows = [], []
+        # The batch losses go into one tensor allocated once (see forward_in_chunks).
+        batch_losses, batch_rows = None, []
         bounds = batch_bounds(n_samples, self.batch_size)
         indexes = [
             slice(start, stop) if order is None else order[start:stop] for start, stop in bounds
@@ -371,7 +372,9 @@ class Trainer:
                 for callback in self._batch_hooks:
                     callback.on_after_backward(self, batch=batch)
             optimizer.step()
-            batch_losses.append(batch_loss.detach())
+            if batch_losses is None:
+                batch_losses = batch_loss.new_empty(len(bounds))
+            batch_losses[batch] = batch_loss.detach()
             batch_rows.append(stop - start)
             if self._batch_hooks:
                 for callback in self._batch_hooks:
@@ -379,8 +382,8 @@ class Trainer:
             if self.should_stop:
                 break
         # One reduction (and one device sync) per epoch, not per batch.
-        rows = torch.tensor(batch_rows, dtype=batch_losses[0].dtype, device=self.device)
-        return float(torch.stack(batch_losses) @ rows) / sum(batch_rows)
+        rows = torch.tensor(batch_rows, dtype=batch_losses.dtype, device=self.device)
+        return float(batch_losses[: len(batch_rows)] @ rows) / sum(batch_rows)
 
     def _evaluate(self, data: TensorData) -> dict:
         outputs = forward_in_chunks(

@@ -236,10 +236,8 @@ def auto_numeric_encoding(module, input_kind: str, n_train: int) -> str | None:
     ----------
     module : str or callable
         The estimator's ``module``.
-    input_kind : str
-        The ``kind`` of the estimator's input layer.
-    n_train : int
-        Rows trained on in each epoch.
+    input_kind, n_train
+        As for :func:`is_large_table_fit`.
 
     Returns
     -------

@@ -212,3 +212,14 @@ def test_sparse_input_is_served_dense():
     reg = NeuralRegressor(**TINY).fit(X, y)
     values = _run(to_onnx(reg, X[:10]), X)["variable"].ravel()
     np.testing.assert_allclose(values, reg.predict(X), atol=1e-5 * np.abs(y).max())
+
+
+def test_piecewise_linear_encoding_exports_with_its_bins_and_standardisation():
+    # The large-table default (numeric_encoding="auto"), asked for on a small table.
+    X, y = make_regression(n_samples=200, n_features=4, noise=1.0, random_state=0)
+    reg = NeuralRegressor(numeric_encoding="piecewise_linear", **TINY).fit(X[:150], y[:150])
+    model = to_onnx(reg, X[:10])
+    (prediction,) = _run(model, X[150:]).values()
+    np.testing.assert_allclose(prediction.ravel(), reg.predict(X[150:]), rtol=1e-5, atol=1e-5)
+    # the bins gathered per feature, clamped, then standardised
+    assert {"Gather", "Max", "Min", "BatchNormalization"} <= {n.op_type for n in model.graph.node}

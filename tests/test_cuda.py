@@ -35,6 +35,19 @@ def test_cuda_and_cpu_agree_closely(classification_data):
     np.testing.assert_allclose(gpu, cpu, atol=5e-3)
 
 
+def test_large_table_rules_on_cuda():
+    # numeric_encoding="auto", the plateau decay and (96, 96) on a large table.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(14_000, 4)).astype(np.float32)
+    y = np.abs(X[:, 0]) + X[:, 1]
+    params = {"max_epochs": 3, "random_state": 0}
+    gpu = NeuralRegressor(device="cuda", **params).fit(X, y)
+    cpu = NeuralRegressor(device="cpu", **params).fit(X, y)
+    assert type(gpu.module_.encoder.numeric).__name__ == "PiecewiseLinearEncoding"
+    assert gpu.module_.encoder.numeric.feature.is_cuda
+    np.testing.assert_allclose(gpu.predict(X[:500]), cpu.predict(X[:500]), atol=5e-2)
+
+
 CPU_ONLY_PREDICT = """
 import pickle, sys, warnings
 import numpy as np, torch

@@ -695,6 +695,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         schedule = self._auto_lr_schedule(callbacks, incremental, n_train, has_validation)
         if schedule is not None:
             callbacks.append(schedule)
+        decays_on_plateau = schedule is not None and schedule.policy == "reduce_on_plateau"
         if self.weight_averaging is not None and not incremental:
             callbacks.append(WeightAveraging(self.weight_averaging))
         if (
@@ -706,7 +707,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 EarlyStopping(
                     monitor="valid_loss" if has_validation else "train_loss",
                     patience=(
-                        auto_patience(n_train, decays_on_plateau=self._decays_on_plateau(schedule))
+                        auto_patience(n_train, decays_on_plateau=decays_on_plateau)
                         if self.n_iter_no_change == "auto"
                         else self.n_iter_no_change
                     ),
@@ -732,10 +733,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if has_validation and self._large_table_rules(n_train):
             return LRScheduler("reduce_on_plateau", params=plateau_schedule_params())
         return None
-
-    @staticmethod
-    def _decays_on_plateau(schedule) -> bool:
-        return schedule is not None and schedule.policy == "reduce_on_plateau"
 
     def categorical_embeddings(self) -> dict:
         """The learned embedding of every category of every embedded column.

@@ -47,10 +47,10 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
         Raw network outputs, shape ``(n_samples, n_outputs)``.
     """
     on_cpu = device.type == "cpu" and row_invariant
-    if on_cpu:
-        chunk_rows = CPU_CHUNK_ROWS
+    if device.type != "cpu":
+        chunk_rows = PREDICT_CHUNK_ROWS
     else:
-        chunk_rows = PREDICT_CHUNK_ROWS if device.type != "cpu" else CPU_UNPADDED_CHUNK_ROWS
+        chunk_rows = CPU_CHUNK_ROWS if row_invariant else CPU_UNPADDED_CHUNK_ROWS
     was_training = module.training
     module.eval()
     try:

@@ -18,6 +18,12 @@ or early stopping:
     int64 ``y``, the default ``DataLoader``, ``train_split=None``).
 ``sklearn``
     :class:`sklearn.neural_network.MLPClassifier` (``solver="adam"``), CPU only.
+``skneural_bf16``, ``skneural_compile``, ``skneural_bf16+compile`` (``--variants``)
+    skneural with ``precision="bf16"`` and/or ``compile=True``, against the
+    same float32 reference loop. Compiling happens in the warm-up round (a
+    later fit of the same network reuses the compiled code): the table
+    shows the steady state, and the warm-up fit's seconds are printed
+    apart as the first fit's cost.
 
 Only the ``fit`` and ``predict_proba`` calls are timed (for the reference: the
 model and optimizer construction and the loop, then the forward from a numpy
@@ -32,6 +38,7 @@ Run from the repository root::
     OMP_NUM_THREADS=1 python benchmarks/bench_speed.py
     OMP_NUM_THREADS=1 python benchmarks/bench_speed.py --quick        # smoke run
     python benchmarks/bench_speed.py --device cuda                    # on a GPU
+    python benchmarks/bench_speed.py --device cuda --variants bf16 compile bf16+compile
 
 The summary and the per-repeat times are written as CSV files (by default
 ``benchmarks/results/bench_speed_<device>.csv`` and ``..._raw.csv``).
@@ -60,6 +67,12 @@ import skneural
 from skneural import NeuralClassifier
 
 IMPLEMENTATIONS = ("reference", "skneural", "skorch", "sklearn")
+# skneural's opt-in speed-ups (--variants): estimator parameters of each.
+VARIANTS = {
+    "bf16": {"precision": "bf16"},
+    "compile": {"compile": True},
+    "bf16+compile": {"precision": "bf16", "compile": True},
+}
 TARGETS = {"fit": 1.10, "predict": 1.20}
 CPU_BATCH_SIZES = (64, 256, 2048)
 CUDA_BATCH_SIZES = (256, 4096)
@@ -82,11 +95,14 @@ class Config:
     threads: int = 1
     device: str = "cpu"
     seed: int = 0
+    variants: tuple = ()
 
     @property
     def implementations(self):
-        """Implementations measured on this device (scikit-learn's MLP is CPU only)."""
-        return IMPLEMENTATIONS if self.device == "cpu" else IMPLEMENTATIONS[:3]
+        """Implementations measured on this device (scikit-learn's MLP is CPU
+        only), then skneural's ``variants``."""
+        base = IMPLEMENTATIONS if self.device == "cpu" else IMPLEMENTATIONS[:3]
+        return base + tuple(f"skneural_{variant}" for variant in self.variants)
 
 
 @dataclass(frozen=True)
@@ -197,11 +213,11 @@ def run_reference(config, data, batch_size, epochs, seed):
     return fit_seconds, predict_seconds, proba
 
 
-def run_skneural(config, data, batch_size, epochs, seed):
+def run_skneural(config, data, batch_size, epochs, seed, **variant):
     """NeuralClassifier doing the reference's work: Adam without weight decay,
     no dropout, label smoothing or weight averaging, no numeric encoding (the
     large-table rule would add one from ~11,600 rows), no validation split, no
-    early stopping.
+    early stopping. ``variant``: extra estimator parameters (:data:`VARIANTS`).
     Its Adam takes skneural's default fused step (the reference keeps torch's
     default step, as a hand-written loop would)."""
     model = NeuralClassifier(
@@ -223,6 +239,7 @@ def run_skneural(config, data, batch_size, epochs, seed):
         random_state=seed,
         device=config.device,
         n_threads=config.threads,
+        **variant,
     )
     _, fit_seconds = _timed(lambda: model.fit(data.X_train, data.y_train), config.device)
     _check_epochs("skneural", model.n_iter_, epochs)
@@ -288,7 +305,13 @@ RUNNERS = {
 
 def measure(name, config, data, batch_size, epochs, seed) -> Timing:
     """Fit and predict with one implementation; time both calls."""
-    fit_seconds, predict_seconds, proba = RUNNERS[name](config, data, batch_size, epochs, seed)
+    if name.startswith("skneural_"):
+        variant = VARIANTS[name.removeprefix("skneural_")]
+        fit_seconds, predict_seconds, proba = run_skneural(
+            config, data, batch_size, epochs, seed, **variant
+        )
+    else:
+        fit_seconds, predict_seconds, proba = RUNNERS[name](config, data, batch_size, epochs, seed)
     accuracy = float(np.mean(np.argmax(proba, axis=1) == data.y_predict))
     return Timing(fit_seconds, predict_seconds, accuracy)
 
@@ -302,7 +325,13 @@ def run_benchmark(config: Config, data: Data) -> list[dict]:
     names = config.implementations
     for batch_size in config.batch_sizes:
         for name in names:
-            measure(name, config, data, batch_size, epochs=1, seed=config.seed)
+            warm_up = measure(name, config, data, batch_size, epochs=1, seed=config.seed)
+            if name.startswith("skneural_"):
+                print(
+                    f"  warm-up {name} batch {batch_size}: first fit (1 epoch) "
+                    f"{warm_up.fit:.2f} s, first predict {warm_up.predict:.3f} s",
+                    flush=True,
+                )
     rows = []
     for repeat in range(config.repeats):
         order = names[repeat % len(names) :] + names[: repeat % len(names)]
@@ -366,7 +395,7 @@ def format_table(config: Config, summary: list[dict]) -> str:
     """The summary as text, with skneural's verdict against the targets."""
     lines = []
     header = (
-        f"{'implementation':<14}{'fit s':>9}{'x ref':>8}{'paired':>8}"
+        f"{'implementation':<22}{'fit s':>9}{'x ref':>8}{'paired':>8}"
         f"{'predict s':>11}{'x ref':>8}{'paired':>8}{'accuracy':>10}"
     )
     for batch_size in config.batch_sizes:
@@ -374,7 +403,7 @@ def format_table(config: Config, summary: list[dict]) -> str:
         lines += ["", f"batch_size={batch_size}", header]
         for name, r in rows.items():
             lines.append(
-                f"{name:<14}{r['fit_s']:>9.3f}{r['fit_ratio']:>7.2f}x{r['fit_paired']:>7.2f}x"
+                f"{name:<22}{r['fit_s']:>9.3f}{r['fit_ratio']:>7.2f}x{r['fit_paired']:>7.2f}x"
                 f"{r['predict_s']:>11.4f}{r['predict_ratio']:>7.2f}x{r['predict_paired']:>7.2f}x"
                 f"{r['accuracy']:>10.4f}"
             )
@@ -415,6 +444,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help=f"default {CPU_BATCH_SIZES} on cpu, {CUDA_BATCH_SIZES} on cuda",
     )
     parser.add_argument(
+        "--variants",
+        nargs="+",
+        choices=tuple(VARIANTS),
+        default=(),
+        help="also measure skneural with precision='bf16' and/or compile=True",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="smoke run: few rows, 2 epochs, 1 repeat"
     )
     parser.add_argument(
@@ -438,6 +474,7 @@ def make_config(args: argparse.Namespace) -> Config:
         batch_sizes=tuple(args.batch_sizes or default_sizes),
         threads=args.threads,
         device=args.device,
+        variants=tuple(args.variants),
     )
     if args.quick:
         config = replace(config, n_train=2_500, n_predict=2_000, epochs=2, repeats=1)

@@ -40,3 +40,21 @@ def test_cuda_request_without_cuda_fails_with_a_message(tmp_path):
     assert result.returncode == 1
     assert "CUDA" in result.stderr and "not available" in result.stderr
     assert not output.exists()
+
+
+def test_bf16_variant_is_measured_against_the_same_reference(tmp_path):
+    output = tmp_path / "speed.csv"
+    result = run_script(
+        "benchmarks/bench_speed.py",
+        "--quick",
+        "--batch-sizes",
+        "256",
+        "--variants",
+        "bf16",
+        "--output",
+        str(output),
+    )
+    assert result.returncode == 0, result.stderr
+    implementations = [row["implementation"] for row in read_csv(output)]
+    assert implementations == ["reference", "skneural", "skorch", "sklearn", "skneural_bf16"]
+    assert "warm-up skneural_bf16 batch 256: first fit" in result.stdout

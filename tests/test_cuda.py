@@ -48,6 +48,19 @@ def test_large_table_rules_on_cuda():
     assert gpu.score(X, y) > 0.8 and abs(gpu.score(X, y) - cpu.score(X, y)) < 0.02
 
 
+@pytest.mark.parametrize(
+    "variant", [{"precision": "bf16"}, {"compile": True}, {"precision": "bf16", "compile": True}]
+)
+def test_bf16_and_compile_on_cuda(variant, classification_data):
+    X, y = classification_data
+    params = {**FAST, "early_stopping": False, "device": "cuda"}
+    plain = NeuralClassifier(**params).fit(X, y)
+    fast = NeuralClassifier(**params, **variant).fit(X, y)
+    assert list(fast.module_.state_dict()) == list(plain.module_.state_dict())
+    assert abs(fast.score(X, y) - plain.score(X, y)) < 0.05
+    assert pickle.loads(pickle.dumps(fast)).score(X, y) == fast.score(X, y)
+
+
 CPU_ONLY_PREDICT = """
 import pickle, sys, warnings
 import numpy as np, torch

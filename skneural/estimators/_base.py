@@ -28,6 +28,14 @@ from ..data._split import validation_split
 from ..data._validation import check_numeric_target
 from ..nn._factory import BUILTIN_MODULES, accepted_params, build_module
 from ..nn._mlp import ACTIVATIONS
+from ..training._acceleration import (
+    PRECISIONS,
+    check_compile_supported,
+    check_precision,
+    compile_failures_explained,
+    compile_in_place,
+    training_autocast,
+)
 from ..training._augment import BatchAugmenter
 from ..training._budget import (
     ENCODING_BINS,
@@ -114,6 +122,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "callbacks": [list, None],
         "random_state": ["random_state"],
         "device": [str],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "compile": ["boolean"],
         "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"all", "auto"})],
         "num_workers": [Interval(Integral, 0, None, closed="left")],
         "verbose": ["verbose"],
@@ -158,6 +168,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         callbacks=None,
         random_state=None,
         device="cpu",
+        precision="fp32",
+        compile=False,
         n_threads=1,
         num_workers=0,
         verbose=0,
@@ -192,6 +204,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         self.callbacks = callbacks
         self.random_state = random_state
         self.device = device
+        self.precision = precision
+        self.compile = compile
         self.n_threads = n_threads
         self.num_workers = num_workers
         self.verbose = verbose
@@ -323,7 +337,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 "module must be a built-in name, a torch.nn.Module subclass or a "
                 f"callable returning a module; got the class {self.module.__name__}."
             )
-        return resolve_device(self.device)
+        device = resolve_device(self.device)
+        check_precision(self.precision, device)
+        if self.compile:
+            check_compile_supported()
+        return device
 
     # --------------------------------------------------------------- data
     @property
@@ -510,9 +528,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 ),
                 penalty=make_weight_penalty(self.alpha, self.l1_ratio),
                 augment=augment,
+                autocast=training_autocast(self.precision, device),
             )
             try:
-                trainer.fit(train, valid, n_epochs=n_epochs)
+                with compile_failures_explained(self.compile):
+                    trainer.fit(train, valid, n_epochs=n_epochs)
             except KeyboardInterrupt:
                 # A new network without a trained epoch is no model to keep.
                 if interrupt_should_propagate() or (not continuing and trainer.epoch == 0):
@@ -622,6 +642,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             training_data=lambda: X[_statistics_rows(train_index)],
         ).to(device)
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
+        if self.compile:  # after the 2-row check, which would compile for 2 rows
+            compile_in_place(self.module_)
         self._optimizer = None
 
     def _numeric_encoding_params(self, n_train) -> dict:
@@ -776,7 +798,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         X = self._validate_inputs(X, reset=False)[0]
         self._check_tta()
         outputs = []
-        with torch_threads(self.n_threads):
+        with torch_threads(self.n_threads), compile_failures_explained(self.compile):
             # Block by block, so predict holds one block of the network input.
             for block in self.input_layer_.transform_in_chunks(X):
                 total = None
@@ -836,6 +858,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             )
             self.device_ = device
         self.module_.to(device)
+        if getattr(self, "compile", False):  # pickles hold the plain module
+            compile_in_place(self.module_)
         if optimizer_state is not None:
             self._optimizer = self._make_optimizer()
             self._optimizer.load_state_dict(optimizer_state)

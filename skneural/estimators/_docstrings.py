@@ -172,6 +172,24 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
     device : str, default="cpu"
         "cpu", "cuda", "cuda:N", "mps" or "auto" (CUDA when available, else
         CPU). Asking for CUDA where it is absent raises a ``ValueError``.
+    precision : {"fp32", "bf16"}, default="fp32"
+        Arithmetic of the training steps. "bf16" runs each step's forward
+        pass under :func:`torch.autocast` to bfloat16 (matrix products in
+        bfloat16; losses, weights and optimizer state in float32), on CPUs
+        and on CUDA GPUs with native bfloat16 (Ampere or newer; a
+        ``ValueError`` elsewhere). Validation and predictions run in
+        float32. Opt-in, meant for GPUs: on a CPU with bfloat16
+        instructions it was 1.5x faster than float32 at 2,048 rows per batch
+        and 1.5x slower at 256 (``benchmarks/bench_speed.py --variants
+        bf16``).
+    compile : bool, default=False
+        Compile the network with :meth:`torch.nn.Module.compile` (in place:
+        ``module_`` keeps its class and state-dict keys). Compiling costs
+        seconds to minutes at the first training step, validation pass and
+        prediction, and pays off only over long fits of large networks (on
+        a CPU it did not: ``benchmarks/bench_speed.py --variants compile``).
+        A failure of the compiler raises a ``RuntimeError`` that says to
+        use ``compile=False``; a pickled estimator compiles again when loaded.
     n_threads : int, "all" or "auto", default=1
         Torch intra-op threads during fit and predict. 1 avoids
         oversubscription when fits run in parallel (GridSearchCV with

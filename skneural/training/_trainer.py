@@ -1,5 +1,6 @@
 """The epoch loop: index-sliced mini-batches over tensors already on the device."""
 
+import contextlib
 import math
 import time
 import warnings
@@ -108,6 +109,11 @@ class Trainer:
         ``augment(X, y) -> (X, y)`` applied to each training batch (never to
         validation data), with a ``state_dict``/``load_state_dict`` pair for
         its random state (see :class:`~skneural.training._augment.BatchAugmenter`).
+    autocast : callable, optional
+        ``autocast()`` returns the context in which each training step's
+        forward pass runs (see
+        :func:`~skneural.training._acceleration.training_autocast`); the
+        loss is computed on its outputs in float32. ``None``: no context.
 
     Attributes
     ----------
@@ -144,6 +150,7 @@ class Trainer:
         identity=None,
         penalty=None,
         augment=None,
+        autocast=None,
     ):
         self.module = module
         self.loss = loss
@@ -164,6 +171,7 @@ class Trainer:
         self.batches_per_epoch = 0
         self.penalty = penalty
         self.augment = augment
+        self.autocast = contextlib.nullcontext if autocast is None else autocast
         self._identity_factory = identity
         self._identity = None
 
@@ -364,7 +372,9 @@ class Trainer:
                 X, y = self.augment(X, y)
             w = None if data.weight is None else data.weight[index]
             optimizer.zero_grad(set_to_none=True)
-            batch_loss = loss.batch_loss(module(X), y, w, mean_weight)
+            with self.autocast():
+                outputs = module(X)
+            batch_loss = loss.batch_loss(outputs.float(), y, w, mean_weight)
             if penalized is not None:
                 batch_loss = batch_loss + self.penalty(penalized)
             batch_loss.backward()

@@ -489,6 +489,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 self.module_.to(device)
                 self._optimizer = None
                 self.device_ = device
+            if self.compile:  # after the 2-row check of a new network (one compile less)
+                compile_in_place(self.module_)
             batch_size = (
                 auto_batch_size(len(train_index)) if self.batch_size == "auto" else self.batch_size
             )
@@ -642,8 +644,6 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             training_data=lambda: X[_statistics_rows(train_index)],
         ).to(device)
         check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
-        if self.compile:  # after the 2-row check, which would compile for 2 rows
-            compile_in_place(self.module_)
         self._optimizer = None
 
     def _numeric_encoding_params(self, n_train) -> dict:

@@ -72,9 +72,11 @@ def compile_in_place(module: torch.nn.Module) -> None:
     In place, so the module keeps its class, attributes and state-dict keys
     (checkpoints, ``save_pretrained`` and ONNX export see the plain module).
     Compilation happens at the first call of each kind (training, validation,
-    prediction); copies and pickles of the module are not compiled.
+    prediction); copies and pickles of the module are not compiled. A module
+    compiled already is left as it is.
     """
-    module.compile()
+    if getattr(module, "_compiled_call_impl", None) is None:
+        module.compile()
 
 
 @contextlib.contextmanager

@@ -114,6 +114,16 @@ def test_compiled_estimator_pickles_and_compiles_again(small_table, compile_back
     assert model.module_._compiled_call_impl is not None  # the live model is untouched
 
 
+def test_compile_turned_on_for_a_warm_start_compiles_the_existing_network(
+    small_table, compile_backend
+):
+    X, y = small_table
+    model = NeuralRegressor(max_epochs=2, warm_start=True, random_state=0).fit(X, y)
+    network = model.module_
+    model.set_params(compile=True).fit(X, y)
+    assert model.module_ is network and network._compiled_call_impl is not None
+
+
 def test_compile_with_bf16_and_partial_fit(small_table, compile_backend):
     X, y = small_table
     model = NeuralRegressor(compile=True, precision="bf16", random_state=0)

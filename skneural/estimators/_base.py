@@ -545,6 +545,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     UserWarning,
                     stacklevel=3,
                 )
+            # Kept in eval mode between fits: concurrent predictions (threads)
+            # then never switch the network's mode under each other.
+            self.module_.eval()
             self._calibrate(valid)
         self.history_ = trainer.history
         self.n_iter_ = trainer.epoch
@@ -857,7 +860,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 stacklevel=2,
             )
             self.device_ = device
-        self.module_.to(device)
+        self.module_.to(device).eval()
         if getattr(self, "compile", False):  # pickles hold the plain module
             compile_in_place(self.module_)
         if optimizer_state is not None:

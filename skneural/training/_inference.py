@@ -1,6 +1,7 @@
 """Forward passes in large chunks, without autograd."""
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -16,6 +17,25 @@ CPU_CHUNK_ROWS = 1024
 # network that widens its input (a piecewise-linear encoding makes 8 columns
 # of each) stay a small part of a fit's memory.
 CPU_UNPADDED_CHUNK_ROWS = 8192
+
+
+@contextmanager
+def eval_mode(module):
+    """``module`` in eval mode inside the block, then back in the mode it had.
+
+    A network already in eval mode is not touched: fitted estimators keep
+    their network in eval mode between fits, so predictions running in
+    several threads at once (dask, joblib's threading backend) never switch
+    a network another thread is using into training mode.
+    """
+    if not module.training:
+        yield module
+        return
+    module.eval()
+    try:
+        yield module
+    finally:
+        module.train()
 
 
 def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> torch.Tensor:
@@ -51,36 +71,29 @@ def forward_in_chunks(module, X, device, rows=None, *, row_invariant=True) -> to
         chunk_rows = PREDICT_CHUNK_ROWS
     else:
         chunk_rows = CPU_CHUNK_ROWS if row_invariant else CPU_UNPADDED_CHUNK_ROWS
-    was_training = module.training
-    module.eval()
-    try:
-        with torch.inference_mode():
-            # Written into one tensor allocated once: a small output kept per
-            # chunk between the chunks' large temporaries would fragment the
-            # heap, which the allocator then keeps (memory growing with the rows).
-            output, position = None, 0
-            n_total = X.shape[0] if rows is None else rows.shape[0]
-            read_ahead = getattr(X, "iter_rows", None)  # rows read on demand
-            if read_ahead is not None:  # in chunks that fit in memory on any device
-                chunk_rows = min(chunk_rows, CPU_CHUNK_ROWS)
-            spans = [slice(start, start + chunk_rows) for start in range(0, n_total, chunk_rows)]
-            if rows is not None:
-                spans = [rows[span] for span in spans]
-            chunks = read_ahead(spans) if read_ahead is not None else (X[s] for s in spans)
-            for chunk in chunks:
-                chunk = _to_tensor(chunk, device)
-                n_rows = chunk.shape[0]
-                if on_cpu and n_rows < chunk_rows:
-                    chunk = torch.cat(
-                        [chunk, chunk.new_zeros(chunk_rows - n_rows, *chunk.shape[1:])]
-                    )
-                result = module(chunk)[:n_rows]
-                if output is None:
-                    output = result.new_empty((n_total, *result.shape[1:]))
-                output[position : position + n_rows] = result
-                position += n_rows
-    finally:
-        module.train(was_training)
+    with eval_mode(module), torch.inference_mode():
+        # Written into one tensor allocated once: a small output kept per
+        # chunk between the chunks' large temporaries would fragment the
+        # heap, which the allocator then keeps (memory growing with the rows).
+        output, position = None, 0
+        n_total = X.shape[0] if rows is None else rows.shape[0]
+        read_ahead = getattr(X, "iter_rows", None)  # rows read on demand
+        if read_ahead is not None:  # in chunks that fit in memory on any device
+            chunk_rows = min(chunk_rows, CPU_CHUNK_ROWS)
+        spans = [slice(start, start + chunk_rows) for start in range(0, n_total, chunk_rows)]
+        if rows is not None:
+            spans = [rows[span] for span in spans]
+        chunks = read_ahead(spans) if read_ahead is not None else (X[s] for s in spans)
+        for chunk in chunks:
+            chunk = _to_tensor(chunk, device)
+            n_rows = chunk.shape[0]
+            if on_cpu and n_rows < chunk_rows:
+                chunk = torch.cat([chunk, chunk.new_zeros(chunk_rows - n_rows, *chunk.shape[1:])])
+            result = module(chunk)[:n_rows]
+            if output is None:
+                output = result.new_empty((n_total, *result.shape[1:]))
+            output[position : position + n_rows] = result
+            position += n_rows
     if output is None:
         raise ValueError("forward_in_chunks needs at least one row.")
     return output
@@ -124,13 +137,8 @@ def check_output_shape(module, sample: np.ndarray, n_outputs: int, device, owner
     Run once on a freshly built module, before training: a wrong width would
     otherwise broadcast silently against the targets in the loss.
     """
-    was_training = module.training
-    module.eval()
-    try:
-        with torch.no_grad():  # not inference mode: lazy modules initialise here
-            outputs = module(_to_tensor(sample, device))
-    finally:
-        module.train(was_training)
+    with eval_mode(module), torch.no_grad():  # not inference mode: lazy modules initialise here
+        outputs = module(_to_tensor(sample, device))
     expected = (sample.shape[0], n_outputs)
     if not isinstance(outputs, torch.Tensor):
         raise TypeError(

@@ -69,3 +69,23 @@ def test_fit_runs_with_n_threads_and_restores_them(classification_data, n_thread
     clf.fit(*classification_data)
     assert set(clf.history_.column("torch_threads")) == {n_threads}
     assert torch.get_num_threads() == before
+
+
+@pytest.mark.parametrize("Estimator", [NeuralClassifier, NeuralRegressor])
+def test_predictions_from_several_threads_at_once_equal_the_serial_ones(
+    Estimator, classification_data
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = classification_data
+    model = Estimator(**{**STOCHASTIC, "dropout": 0.5}).fit(X, y)
+    # Between fits the network stays in eval mode: a prediction never flips it
+    # into training mode (dropout on) while another thread predicts.
+    assert not model.module_.training
+    serial = model.predict(X)
+    blocks = np.array_split(np.arange(len(X)), 4)
+    for _ in range(5):
+        with ThreadPoolExecutor(4) as pool:
+            parts = list(pool.map(lambda rows: model.predict(X[rows]), blocks))
+        np.testing.assert_array_equal(np.concatenate(parts), serial)
+    assert not model.module_.training

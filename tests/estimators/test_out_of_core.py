@@ -134,3 +134,25 @@ def test_partial_fit_over_chunks_of_a_memmap_larger_than_the_memory_limit(tmp_pa
         "a copy does not fit",
         f"trained {n_rows // chunk} epochs; predicted {n_rows} rows",
     ]
+
+
+def test_dask_ml_incremental_trains_block_by_block_on_a_dask_array():
+    da = pytest.importorskip("dask.array")
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(800, 4)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    X_blocks, y_blocks = da.from_array(X, chunks=200), da.from_array(y, chunks=200)
+    incremental = wrappers.Incremental(NeuralClassifier(random_state=0), shuffle_blocks=False)
+    incremental.fit(X_blocks, y_blocks, classes=[0, 1])
+    network = incremental.estimator_
+    assert network.n_iter_ == 4  # one partial_fit per block
+    predicted = incremental.predict(X_blocks)
+    assert isinstance(predicted, da.Array)
+    np.testing.assert_array_equal(predicted.compute(), network.predict(X))
+    # The same four partial_fit calls by hand give the same network.
+    by_hand = NeuralClassifier(random_state=0)
+    for block in np.split(np.arange(len(X)), 4):
+        by_hand.partial_fit(X[block], y[block], classes=[0, 1])
+    np.testing.assert_array_equal(by_hand.predict_proba(X), network.predict_proba(X))
+    assert network.score(X, y) > 0.9

@@ -374,7 +374,9 @@ class Trainer:
             optimizer.zero_grad(set_to_none=True)
             with self.autocast():
                 outputs = module(X)
-            batch_loss = loss.batch_loss(outputs.float(), y, w, mean_weight)
+            if outputs.dtype == torch.bfloat16:  # autocast: the loss in float32
+                outputs = outputs.float()
+            batch_loss = loss.batch_loss(outputs, y, w, mean_weight)
             if penalized is not None:
                 batch_loss = batch_loss + self.penalty(penalized)
             batch_loss.backward()

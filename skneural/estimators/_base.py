@@ -563,6 +563,37 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         check_is_fitted(self, "history_")
         return self.history_.column("train_loss")
 
+    @property
+    def loss_(self) -> float:
+        """The training loss of the last epoch (scikit-learn's MLP name)."""
+        return self.loss_curve_[-1]
+
+    @property
+    def best_loss_(self) -> float | None:
+        """The lowest training loss of the epochs, when the last fit held out
+        no validation rows; ``None`` when it did (scikit-learn's MLP: ``None``
+        with early stopping, where the validation decides)."""
+        check_is_fitted(self, "history_")
+        if "valid_loss" in self.history_[-1]:
+            return None
+        return min(self.loss_curve_)
+
+    @property
+    def validation_scores_(self) -> list | None:
+        """The validation score of each epoch (accuracy for classifiers, R^2
+        for regressors), or ``None`` when the last fit held out no
+        validation rows (scikit-learn's MLP name)."""
+        check_is_fitted(self, "history_")
+        if self._validation_score_key not in self.history_[-1]:
+            return None
+        return self.history_.column(self._validation_score_key)
+
+    @property
+    def best_validation_score_(self) -> float | None:
+        """The best of :attr:`validation_scores_`, or ``None`` without them."""
+        scores = self.validation_scores_
+        return None if scores is None else max(scores)
+
     def _batch_augmenter(self, seed_rng, device, y_tensor, continuing):
         """The ``augmentation`` with a generator of its own on ``device``, or ``None``.
 

@@ -85,6 +85,9 @@ default="log_loss"
     True
     """
 
+    # The history column of validation_scores_.
+    _validation_score_key = "valid_accuracy"
+
     _parameter_constraints = {
         **BaseNeuralEstimator._parameter_constraints,
         "loss": [StrOptions(set(CLASSIFICATION_LOSSES)), callable],

@@ -243,6 +243,18 @@ n_features_in_ : int
     loss_curve_ : list of float
         The training loss of each epoch, ``history_.column("train_loss")``
         (the name of scikit-learn's ``MLPClassifier`` and ``MLPRegressor``).
+    loss_ : float
+        The training loss of the last epoch.
+    best_loss_ : float or None
+        The lowest training loss, or ``None`` when the last fit held out
+        validation rows (scikit-learn's MLP: ``None`` with early stopping).
+    validation_scores_ : list of float or None
+        The validation score of each epoch: accuracy (classifiers) or R^2
+        (regressors), as scikit-learn's MLP reports them; ``None`` without
+        validation rows.
+    best_validation_score_ : float or None
+        The best of ``validation_scores_`` (early stopping itself watches
+        the validation loss), or ``None``.
     n_iter_ : int
         Number of epochs trained.
     callbacks_ : list of Callback

@@ -79,6 +79,9 @@ or callable, default="squared_error"
     True
     """
 
+    # The history column of validation_scores_.
+    _validation_score_key = "valid_r2"
+
     _parameter_constraints = {
         **BaseNeuralEstimator._parameter_constraints,
         "loss": [StrOptions(set(REGRESSION_LOSSES)), callable],

@@ -4,6 +4,8 @@ import re
 
 import pytest
 from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -86,3 +88,31 @@ def test_a_subclass_constructor_is_checked_with_its_own_parameters():
     assert AnyKeywordClassifier(width=8, lr=0.2).lr == 0.2
     with pytest.raises(TypeError, match="in skneural use 'lr'"):
         AnyKeywordClassifier(learning_rate_init=0.2)
+
+
+@pytest.mark.parametrize(
+    "Estimator, score_key", [(NeuralClassifier, "valid_accuracy"), (NeuralRegressor, "valid_r2")]
+)
+def test_fitted_attributes_of_scikit_learns_mlp_with_early_stopping(Estimator, score_key):
+    X, y = make_classification(300, 6, random_state=0)
+    model = Estimator(max_epochs=40, n_iter_no_change=3, random_state=0).fit(X, y)
+    assert model.n_iter_ < 40  # stopped early
+    assert model.best_loss_ is None  # as MLP with early_stopping=True
+    assert isinstance(model.validation_scores_, list)
+    assert model.validation_scores_ == model.history_.column(score_key)
+    assert len(model.validation_scores_) == model.n_iter_
+    assert model.best_validation_score_ == max(model.validation_scores_)
+    assert model.loss_ == model.loss_curve_[-1]
+
+
+@pytest.mark.parametrize("Estimator", [NeuralClassifier, NeuralRegressor])
+def test_fitted_attributes_of_scikit_learns_mlp_without_validation(Estimator):
+    X, y = make_classification(200, 6, random_state=0)
+    model = Estimator(
+        max_epochs=5, early_stopping=False, validation_fraction=0.0, random_state=0
+    ).fit(X, y)
+    assert model.validation_scores_ is None and model.best_validation_score_ is None
+    assert model.best_loss_ == min(model.loss_curve_)
+    assert model.loss_ == model.loss_curve_[-1]
+    with pytest.raises(NotFittedError):
+        _ = Estimator().best_loss_

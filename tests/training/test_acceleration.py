@@ -168,3 +168,33 @@ def test_default_precision_trains_in_float32(small_table):
     assert model.precision == "fp32" and model.compile is False
     assert model.module_.dtypes["train"] == {torch.float32}
     assert model.module_._compiled_call_impl is None
+
+
+_RNG = np.random.default_rng(0)
+_INPUTS = {
+    "table": _RNG.normal(size=(60, 5)).astype(np.float32),
+    "image": _RNG.normal(size=(60, 1, 8, 8)).astype(np.float32),
+    "sequence": _RNG.normal(size=(60, 12, 2)).astype(np.float32),
+}
+
+
+@pytest.mark.parametrize(
+    "module, kind",
+    [
+        ("mlp", "table"),
+        ("resnet", "table"),
+        ("ft_transformer", "table"),
+        ("cnn", "image"),
+        ("resnet_cnn", "image"),
+        ("gru", "sequence"),
+        ("lstm", "sequence"),
+        ("tcn", "sequence"),
+        ("inception_time", "sequence"),
+        ("sequence_transformer", "sequence"),
+    ],
+)
+def test_every_built_in_module_trains_in_bf16(module, kind):
+    X, y = _INPUTS[kind], np.arange(60) % 2
+    model = NeuralClassifier(module=module, precision="bf16", max_epochs=2, random_state=0)
+    proba = model.fit(X, y).predict_proba(X)
+    assert np.isfinite(proba).all() and all(np.isfinite(model.loss_curve_))

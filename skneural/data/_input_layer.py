@@ -185,6 +185,22 @@ def register_input_layer(layer_class: type) -> type:
     return layer_class
 
 
+def pretrained_input_layer(params: dict, X) -> InputLayer | None:
+    """The fitted input layer that a pretrained ``module`` brings for ``X``, or ``None``.
+
+    A module with a ``fitted_input_layer(X)`` method (a
+    :class:`~skneural.zoo.PretrainedBackbone` of a table model) gives a
+    copy of its source's input layer, so fine-tuning turns the new data into
+    network inputs as pretraining did (same scaling, same category codes).
+    Not when the estimator sets its own ``preprocessing``: that one is
+    fitted instead.
+    """
+    provider = getattr(params.get("module"), "fitted_input_layer", None)
+    if provider is None or params.get("preprocessing", "auto") != "auto":
+        return None
+    return provider(X)
+
+
 def select_input_layer(params: dict, X, *, owner: str, random_state: int) -> InputLayer:
     """The unfitted input layer for a fit.
 

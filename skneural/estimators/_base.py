@@ -22,7 +22,7 @@ from ..callbacks import Callback, EarlyStopping, LRScheduler, WeightAveraging
 from ..callbacks._naming import callback_names
 from ..callbacks._sklearn_tasks import SklearnEpochTasks, SklearnFitTask
 from ..data._image_input import ImageInput
-from ..data._input_layer import select_input_layer
+from ..data._input_layer import pretrained_input_layer, select_input_layer
 from ..data._sequence_input import module_input_kind
 from ..data._split import validation_split
 from ..data._validation import check_numeric_target
@@ -349,11 +349,13 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         """The fitted input transformer (``None`` without one); see ``input_layer_``."""
         return self.input_layer_.preprocessor_
 
-    def _validate_inputs(self, X, y=None, *, reset):
+    def _validate_inputs(self, X, y=None, *, reset, layer_fitted=None):
         """Check ``X`` (and ``y``) as the input layer asks, recording
-        (``reset``) or checking the number of features and their names."""
+        (``reset``) or checking the number of features and their names.
+        ``layer_fitted``: whether the input layer was fitted already
+        (default: unless ``reset``), so it checks ``X`` against its fit."""
         layer = self.input_layer_
-        layer.check_input(X, fitting=reset)
+        layer.check_input(X, fitting=reset if layer_fitted is None else not layer_fitted)
         if y is not None and self._y_numeric:
             check_numeric_target(y, type(self).__name__)
         checks = layer.x_validation
@@ -445,16 +447,20 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         sklearn_task = self._sklearn_fit_task(n_epochs, X, y, sample_weight)
         seed_rng = check_random_state(self.random_state)
         split_seed, torch_seed = seed_rng.randint(_SEED_HIGH, size=2)
+        # A pretrained backbone brings its fitted input layer (same scaling and
+        # category codes as in pretraining), which is used as it is.
+        layer_fitted = continuing
         if not continuing:
-            self.input_layer_ = select_input_layer(
-                self.get_params(deep=False),
-                X,
-                owner=type(self).__name__,
-                random_state=int(split_seed),
-            )
-        X, y = self._validate_inputs(X, y, reset=not continuing)
+            params = self.get_params(deep=False)
+            self.input_layer_ = pretrained_input_layer(params, X)
+            layer_fitted = self.input_layer_ is not None
+            if not layer_fitted:
+                self.input_layer_ = select_input_layer(
+                    params, X, owner=type(self).__name__, random_state=int(split_seed)
+                )
+        X, y = self._validate_inputs(X, y, reset=not continuing, layer_fitted=layer_fitted)
         weights = self._sample_weight(sample_weight, X, y)
-        if continuing:
+        if layer_fitted:
             X = self.input_layer_.transform(X)
         else:
             X = self.input_layer_.fit_transform(X, y, sample_weight=weights)

@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
     _check_n_features,
     _check_sample_weight,
     _get_feature_names,
+    _num_features,
     validate_data,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "_check_sample_weight",
     "_fit_and_score",
     "_get_feature_names",
+    "_num_features",
     "_fit_context",
     "_safe_indexing",
     "_set_random_states",

@@ -21,7 +21,8 @@ from sklearn.base import BaseEstimator
 
 from ..estimators._base import BaseNeuralEstimator
 from ..nn import FineTunableModule
-from ..utils._sklearn_compat import Interval, validate_parameter_constraints
+from ..training._budget import TABLE_INPUT_KINDS
+from ..utils._sklearn_compat import Interval, _num_features, validate_parameter_constraints
 
 
 def _resolve_source(source) -> BaseNeuralEstimator:
@@ -92,11 +93,18 @@ class PretrainedBackbone(BaseEstimator):
     "module__backbone_lr_scale": [0.1, 1.0]}``. ``clone`` keeps the same
     source (it is never trained), with copies of the settings.
 
-    The new estimator fits its own input layer (scaling, image and sequence
-    layout) on the new data, which must have the source's input shape: the
-    same columns, the same image shape, or the same sequence channels (any
-    length for the built-in sequence modules). Normalisation statistics
-    (batch norm running means) of frozen layers still follow the new data.
+    On tables, the new estimator reads its data through a copy of the
+    source's fitted input layer (:meth:`fitted_input_layer`): the same
+    scaling and category codes as in pretraining, so the pretrained network
+    sees the new data as it saw the old, even when the new data has other
+    ranges or only some of the categories. An estimator that sets
+    ``preprocessing`` itself fits that instead, on the new data. Images and
+    sequences are read with an input layer fitted on the new data (their
+    layout: flattened pixels, ``(n, H, W)`` images, any sequence length).
+    The data must give inputs of the source's shape: the same columns, image
+    shape or sequence channels (any length for the built-in sequence
+    modules). Normalisation statistics (batch norm running means) of frozen
+    layers still follow the new data.
 
     Parameters
     ----------
@@ -192,6 +200,25 @@ class PretrainedBackbone(BaseEstimator):
     def vocab_size(self):
         """The source's token vocabulary size (``None`` unless it reads token ids)."""
         return getattr(_resolve_source(self.source).input_layer_, "vocab_size", None)
+
+    def fitted_input_layer(self, X):
+        """A copy of the source's fitted input layer when it reads tables, for
+        the new estimator to use as it is on ``X``; ``None`` for images and
+        sequences, whose layout the new estimator reads from its own data.
+
+        Raises a ``ValueError`` when ``X`` has another number of columns
+        than the source's training data.
+        """
+        source = _resolve_source(self.source)
+        if source.input_layer_.kind not in TABLE_INPUT_KINDS:
+            return None
+        n_features = _num_features(X)
+        if n_features != source.n_features_in_:
+            raise ValueError(
+                f"The backbone was pretrained on tables of {source.n_features_in_} columns, "
+                f"but X has {n_features}; fine-tune on data with the pretrained columns."
+            )
+        return copy.deepcopy(source.input_layer_)
 
     def _identity(self) -> dict:
         """What the run identity records: the settings and a hash of the

@@ -41,14 +41,26 @@ def fit_threads(estimator, X, y):
     return float(estimator.history_[-1]["torch_threads"])
 
 
+N_WORKERS = 2
+
+
 @pytest.fixture(scope="module")
-def client():
+def cluster_client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        n_workers=N_WORKERS, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with distributed.Client(cluster) as client:
         yield client
     cluster.close()
+
+
+@pytest.fixture
+def client(cluster_client):
+    """The module's client once both workers are up: on a loaded machine a
+    worker may still be starting (or restarting), and with one worker of one
+    thread joblib runs the fits in this process instead."""
+    cluster_client.wait_for_workers(N_WORKERS, timeout=120)
+    return cluster_client
 
 
 def split_values(search, metric):

@@ -5,6 +5,7 @@ import pickle
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
@@ -281,8 +282,46 @@ def test_a_tabular_network_fine_tunes_on_new_targets():
     clf = NeuralClassifier(module=backbone(pretrained, freeze=["hidden.*"]), **TUNE)
     clf.fit(X, y == 0)
     assert clf.classes_.tolist() == [False, True]
-    with pytest.raises(ValueError, match=r"shape \(5,\).*shape \(4,\)"):
+    with pytest.raises(ValueError, match="pretrained on tables of 5 columns, but X has 4"):
         clf.fit(X[:, :4], y)
+
+
+def _table_with_colors(n, x_mean, colors, seed):
+    rng = np.random.default_rng(seed)
+    color = rng.choice(colors, n)
+    x = rng.normal(size=n) * 2 + x_mean
+    effect = pd.Series(color).map({"red": 0.0, "green": 5.0, "blue": -5.0}).to_numpy()
+    return pd.DataFrame({"x": x, "color": pd.Categorical(color)}), effect + 0.1 * x
+
+
+def test_a_table_network_reads_new_data_with_the_pretrained_scaling_and_categories():
+    X, y = _table_with_colors(300, 50.0, ["red", "green", "blue"], seed=0)
+    pretrained = NeuralRegressor(hidden_layer_sizes=(16,), max_epochs=5, random_state=0)
+    pretrained.fit(X, y)
+    # New data: other range of x, two of the three colours (one-hot width
+    # and standardisation would both change if refitted on it).
+    X_new, y_new = _table_with_colors(40, 70.0, ["green", "blue"], seed=1)
+    tuned = NeuralRegressor(module=backbone(pretrained, freeze="backbone"), **TUNE)
+    tuned.fit(X_new, y_new)
+    assert tuned.input_layer_ is not pretrained.input_layer_
+    np.testing.assert_array_equal(
+        tuned.input_layer_.transform(X_new), pretrained.input_layer_.transform(X_new)
+    )
+    features = tuned.module_.hidden(torch.from_numpy(tuned.input_layer_.transform(X_new)))
+    source = pretrained.module_.hidden(torch.from_numpy(pretrained.input_layer_.transform(X_new)))
+    torch.testing.assert_close(features, source)  # frozen: the pretrained features
+
+
+def test_a_table_network_with_its_own_preprocessing_fits_it_on_the_new_data():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+    pretrained = NeuralRegressor(max_epochs=2, random_state=0).fit(X, y)
+    shifted = X + 10
+    reused = NeuralRegressor(module=backbone(pretrained), **TUNE).fit(shifted, y)
+    np.testing.assert_allclose(reused.preprocessor_.mean_, pretrained.preprocessor_.mean_)
+    refitted = NeuralRegressor(module=backbone(pretrained), preprocessing="standard", **TUNE)
+    refitted.fit(shifted, y)
+    np.testing.assert_allclose(refitted.preprocessor_.mean_, shifted.mean(axis=0))
 
 
 def test_a_sequence_network_fine_tunes_on_another_length():

@@ -355,7 +355,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         ``layer_fitted``: whether the input layer was fitted already
         (default: unless ``reset``), so it checks ``X`` against its fit."""
         layer = self.input_layer_
-        layer.check_input(X, fitting=reset if layer_fitted is None else not layer_fitted)
+        if layer_fitted is None:
+            layer_fitted = not reset
+        layer.check_input(X, fitting=not layer_fitted)
         if y is not None and self._y_numeric:
             check_numeric_target(y, type(self).__name__)
         checks = layer.x_validation

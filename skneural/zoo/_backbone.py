@@ -212,7 +212,10 @@ class PretrainedBackbone(BaseEstimator):
         source = _resolve_source(self.source)
         if source.input_layer_.kind not in TABLE_INPUT_KINDS:
             return None
-        n_features = _num_features(X)
+        try:
+            n_features = _num_features(X)
+        except TypeError:  # not a table: the estimator's validation says what is wrong
+            n_features = source.n_features_in_
         if n_features != source.n_features_in_:
             raise ValueError(
                 f"The backbone was pretrained on tables of {source.n_features_in_} columns, "

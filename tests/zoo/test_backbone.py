@@ -284,6 +284,8 @@ def test_a_tabular_network_fine_tunes_on_new_targets():
     assert clf.classes_.tolist() == [False, True]
     with pytest.raises(ValueError, match="pretrained on tables of 5 columns, but X has 4"):
         clf.fit(X[:, :4], y)
+    with pytest.raises(ValueError, match="Expected 2D array, got 1D array"):
+        clf.fit(X[:, 0], y)
 
 
 def _table_with_colors(n, x_mean, colors, seed):

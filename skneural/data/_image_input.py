@@ -14,7 +14,12 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 
-from ._input_layer import InputLayer, _common_arguments
+from ._input_layer import (
+    InputLayer,
+    _common_arguments,
+    matching_channel_statistics,
+    pretrained_channel_statistics,
+)
 
 #: Built-in module names that take image batches.
 IMAGE_MODULES = ("cnn", "resnet_cnn")
@@ -75,6 +80,11 @@ class ImageInput(InputLayer):
         ``module_params["input_shape"]``.
     standardize : bool
         Standardise each channel.
+    channel_statistics : tuple of 2 (ndarray or None), default=None
+        ``(channel_mean_, channel_scale_)`` to use instead of statistics of
+        the training data (those of a pretrained network, see
+        :func:`~skneural.data._input_layer.pretrained_channel_statistics`);
+        ``(None, None)`` standardises nothing.
     **common
         See :class:`InputLayer`.
 
@@ -94,12 +104,22 @@ class ImageInput(InputLayer):
     #: the resolved ``input_shape`` through :attr:`module_kwargs` instead.
     consumed_module_params = ("input_shape",)
 
-    def __init__(self, *, module, declared_shape, standardize: bool, preprocessing, **common):
+    def __init__(
+        self,
+        *,
+        module,
+        declared_shape,
+        standardize: bool,
+        preprocessing,
+        channel_statistics=None,
+        **common,
+    ):
         super().__init__(**common)
         self.module = module
         self.declared_shape = declared_shape
         self.standardize = standardize
         self.preprocessing = preprocessing
+        self.channel_statistics = channel_statistics
 
     @classmethod
     def accepts(cls, params: dict, X) -> bool:
@@ -120,6 +140,7 @@ class ImageInput(InputLayer):
             declared_shape=_declared_shape(params),
             standardize=preprocessing == "standard",
             preprocessing=preprocessing,
+            channel_statistics=pretrained_channel_statistics(params),
             **_common_arguments(params, X, owner),
         )
 
@@ -239,8 +260,12 @@ class ImageInput(InputLayer):
         self.preprocessor_ = None
         self.channel_mean_ = self.channel_scale_ = None
         tensor = self._pixels(X)
-        if self.standardize:
+        pretrained = matching_channel_statistics(self.channel_statistics, tensor.shape[1])
+        if pretrained is not None:
+            self.channel_mean_, self.channel_scale_ = pretrained
+        elif self.standardize:
             self.channel_mean_, self.channel_scale_ = _channel_statistics(tensor, sample_weight)
+        if self.channel_mean_ is not None:
             tensor -= self.channel_mean_[:, None, None]
             tensor /= self.channel_scale_[:, None, None]
         return tensor

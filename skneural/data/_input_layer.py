@@ -201,6 +201,35 @@ def pretrained_input_layer(params: dict, X) -> InputLayer | None:
     return provider(X)
 
 
+def pretrained_channel_statistics(params: dict) -> tuple | None:
+    """The channel standardisation that a pretrained ``module`` was trained with.
+
+    For image and sequence inputs, whose layout is fitted to the new data:
+    ``(channel_mean_, channel_scale_)`` of the input layer of a module with
+    a ``source_input_layer`` method (a
+    :class:`~skneural.zoo.PretrainedBackbone`), ``(None, None)`` when that
+    layer did not standardise, so the fine-tuned network sees its inputs
+    scaled as in pretraining. ``None`` (fit the statistics on the new data,
+    as ``preprocessing`` says) for other modules, or when the estimator sets
+    its own ``preprocessing``.
+    """
+    provider = getattr(params.get("module"), "source_input_layer", None)
+    if provider is None or params.get("preprocessing", "auto") != "auto":
+        return None
+    source = provider()
+    return getattr(source, "channel_mean_", None), getattr(source, "channel_scale_", None)
+
+
+def matching_channel_statistics(statistics: tuple | None, n_channels: int) -> tuple | None:
+    """``statistics`` (see :func:`pretrained_channel_statistics`) when they
+    are for ``n_channels`` channels or standardise nothing, else ``None``:
+    data of another channel count is refused later, with the backbone's
+    message about the pretrained shape."""
+    if statistics is None or statistics[0] is None or len(statistics[0]) == n_channels:
+        return statistics
+    return None
+
+
 def select_input_layer(params: dict, X, *, owner: str, random_state: int) -> InputLayer:
     """The unfitted input layer for a fit.
 

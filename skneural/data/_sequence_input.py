@@ -12,7 +12,12 @@ import scipy.sparse as sp
 from sklearn.utils import check_array
 
 from ..nn._factory import BUILTIN_MODULES
-from ._input_layer import InputLayer, _common_arguments
+from ._input_layer import (
+    InputLayer,
+    _common_arguments,
+    matching_channel_statistics,
+    pretrained_channel_statistics,
+)
 
 SEQUENCE_LAYOUT = "(n_samples, n_channels, n_timesteps)"
 SEQUENCE_MODULE_NAMES = tuple(
@@ -112,6 +117,11 @@ class SequenceInput(InputLayer):
     ----------
     standardize : bool
         Standardise float sequences per channel.
+    channel_statistics : tuple of 2 (ndarray or None), default=None
+        ``(channel_mean_, channel_scale_)`` to use instead of statistics of
+        the training data (those of a pretrained network, see
+        :func:`~skneural.data._input_layer.pretrained_channel_statistics`);
+        ``(None, None)`` standardises nothing.
     vocab_size : int or None
         Read ``X`` as token ids in ``[0, vocab_size)``.
     any_length : bool
@@ -132,11 +142,14 @@ class SequenceInput(InputLayer):
     x_validation = None
     layout = ("sample", "channel", "time")
 
-    def __init__(self, *, standardize: bool, vocab_size, any_length: bool, **common):
+    def __init__(
+        self, *, standardize: bool, vocab_size, any_length: bool, channel_statistics=None, **common
+    ):
         super().__init__(**common)
         self.standardize = standardize
         self.vocab_size = vocab_size
         self.any_length = any_length
+        self.channel_statistics = channel_statistics
 
     @classmethod
     def accepts(cls, params: dict, X) -> bool:
@@ -166,6 +179,7 @@ class SequenceInput(InputLayer):
                 "vocab_size", getattr(factory, "vocab_size", None)
             ),
             any_length=bool(getattr(factory, "accepts_any_length", False)),
+            channel_statistics=pretrained_channel_statistics(params),
             **_common_arguments(params, X, owner),
         )
 
@@ -237,7 +251,10 @@ class SequenceInput(InputLayer):
         self.input_shape_ = values.shape[1:]
         self.code_columns_ = {}
         self.preprocessor_ = None
-        if self.vocab_size is None and self.standardize:
+        pretrained = matching_channel_statistics(self.channel_statistics, values.shape[1])
+        if self.vocab_size is None and pretrained is not None:
+            self.channel_mean_, self.channel_scale_ = pretrained
+        elif self.vocab_size is None and self.standardize:
             self.channel_mean_, self.channel_scale_ = _channel_statistics(values, sample_weight)
         else:
             self.channel_mean_ = self.channel_scale_ = None

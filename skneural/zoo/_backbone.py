@@ -97,10 +97,12 @@ class PretrainedBackbone(BaseEstimator):
     source's fitted input layer (:meth:`fitted_input_layer`): the same
     scaling and category codes as in pretraining, so the pretrained network
     sees the new data as it saw the old, even when the new data has other
-    ranges or only some of the categories. An estimator that sets
-    ``preprocessing`` itself fits that instead, on the new data. Images and
-    sequences are read with an input layer fitted on the new data (their
-    layout: flattened pixels, ``(n, H, W)`` images, any sequence length).
+    ranges or only some of the categories. Images and sequences are read
+    with an input layer fitted to the new data's layout (flattened pixels,
+    ``(n, H, W)`` images, any sequence length) that standardises the
+    channels with the source's statistics, or not at all when the source
+    did not. An estimator that sets ``preprocessing`` itself fits that
+    instead, on the new data.
     The data must give inputs of the source's shape: the same columns, image
     shape or sequence channels (any length for the built-in sequence
     modules). Normalisation statistics (batch norm running means) of frozen
@@ -200,6 +202,13 @@ class PretrainedBackbone(BaseEstimator):
     def vocab_size(self):
         """The source's token vocabulary size (``None`` unless it reads token ids)."""
         return getattr(_resolve_source(self.source).input_layer_, "vocab_size", None)
+
+    def source_input_layer(self):
+        """The source estimator's fitted input layer (read, never changed):
+        image and sequence inputs of the new estimator take their channel
+        standardisation from it (see
+        :func:`skneural.data._input_layer.pretrained_channel_statistics`)."""
+        return _resolve_source(self.source).input_layer_
 
     def fitted_input_layer(self, X):
         """A copy of the source's fitted input layer when it reads tables, for

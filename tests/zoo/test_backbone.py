@@ -326,6 +326,37 @@ def test_a_table_network_with_its_own_preprocessing_fits_it_on_the_new_data():
     np.testing.assert_allclose(refitted.preprocessor_.mean_, shifted.mean(axis=0))
 
 
+def test_a_sequence_network_standardises_new_data_with_the_pretrained_statistics():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 2, 12), rng.randint(0, 2, 60)
+    params = {"module_params": {"hidden_size": 8}, "max_epochs": 2, "random_state": 0}
+    pretrained = NeuralClassifier(module="gru", **params).fit(X, y)
+    shifted = 5 + 3 * rng.randn(40, 2, 20)  # other scale, other length
+    tuned = NeuralClassifier(module=backbone(pretrained), **TUNE).fit(shifted, y[:40])
+    layer, source = tuned.input_layer_, pretrained.input_layer_
+    np.testing.assert_array_equal(layer.channel_mean_, source.channel_mean_)
+    np.testing.assert_array_equal(layer.channel_scale_, source.channel_scale_)
+    assert layer.input_shape_ == (2, 20)  # the layout is the new data's
+    own = NeuralClassifier(module=backbone(pretrained), preprocessing="standard", **TUNE)
+    own.fit(shifted, y[:40])
+    assert np.allclose(own.input_layer_.channel_mean_, 5, atol=0.5)
+
+
+@pytest.mark.parametrize("source_preprocessing", ["standard", None])
+def test_an_image_network_keeps_the_pretrained_standardisation(digits, source_preprocessing):
+    X, y = digits
+    pretrained = NeuralClassifier(max_epochs=1, preprocessing=source_preprocessing, **CNN)
+    pretrained.fit(X[y < 5], y[y < 5])
+    tuned = NeuralClassifier(module=backbone(pretrained), **TUNE).fit(X[y >= 5] * 2, y[y >= 5])
+    # The new images are twice as bright: refitted statistics would differ.
+    if source_preprocessing is None:
+        assert tuned.input_layer_.channel_mean_ is None
+    else:
+        np.testing.assert_array_equal(
+            tuned.input_layer_.channel_mean_, pretrained.input_layer_.channel_mean_
+        )
+
+
 def test_a_sequence_network_fine_tunes_on_another_length():
     rng = np.random.RandomState(0)
     X, y = rng.randn(60, 2, 12), rng.randint(0, 2, 60)

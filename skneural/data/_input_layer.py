@@ -195,10 +195,8 @@ def pretrained_input_layer(params: dict, X) -> InputLayer | None:
     Not when the estimator sets its own ``preprocessing``: that one is
     fitted instead.
     """
-    provider = getattr(params.get("module"), "fitted_input_layer", None)
-    if provider is None or params.get("preprocessing", "auto") != "auto":
-        return None
-    return provider(X)
+    provider = _pretrained_source(params, "fitted_input_layer")
+    return None if provider is None else provider(X)
 
 
 def pretrained_channel_statistics(params: dict) -> tuple | None:
@@ -213,11 +211,19 @@ def pretrained_channel_statistics(params: dict) -> tuple | None:
     as ``preprocessing`` says) for other modules, or when the estimator sets
     its own ``preprocessing``.
     """
-    provider = getattr(params.get("module"), "source_input_layer", None)
-    if provider is None or params.get("preprocessing", "auto") != "auto":
+    provider = _pretrained_source(params, "source_input_layer")
+    if provider is None:
         return None
     source = provider()
     return getattr(source, "channel_mean_", None), getattr(source, "channel_scale_", None)
+
+
+def _pretrained_source(params: dict, method: str):
+    """The ``method`` of a pretrained ``module`` (a backbone) when the estimator
+    leaves ``preprocessing`` at "auto"; ``None`` otherwise."""
+    if params.get("preprocessing", "auto") != "auto":
+        return None
+    return getattr(params.get("module"), method, None)
 
 
 def matching_channel_statistics(statistics: tuple | None, n_channels: int) -> tuple | None:

@@ -93,7 +93,8 @@ def compile_failures_explained(enabled: bool) -> Iterator[None]:
     try:
         yield
     except (torch._dynamo.exc.TorchDynamoException, torch._inductor.exc.InductorError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = str(exc).strip()
+        reason = message.splitlines()[0] if message else type(exc).__name__
         raise RuntimeError(
             f"compile=True: torch.compile failed to compile the network ({reason}). "
             "Fit with compile=False, which trains the same network without compiling it."

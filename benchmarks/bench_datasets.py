@@ -143,6 +143,9 @@ LARGE_HOLDOUT_DATASETS: dict[str, Callable[[str], Dataset]] = {
     "VietNamI": _classification("VietNamI", "insurance", note="target insurance"),
     "DoctorContacts": _regression("DoctorContacts", "mdu", np.log1p, note="target log1p(mdu)"),
     "rwm": _regression("rwm", "docvis", np.log1p, note="target log1p(docvis)"),
+    "baseball": _regression(
+        "baseball", "r", np.log1p, drop=("id",), note="target log1p(r) (runs); player id dropped"
+    ),
 }
 
 ALL_DATASETS = {**DATASETS, **HOLDOUT_DATASETS, **LARGE_DATASETS, **LARGE_HOLDOUT_DATASETS}

@@ -24,6 +24,9 @@ class EarlyStopping(MonitorCallback):
         Epochs without improvement before stopping.
     min_delta : float, default=0.0
         Smallest change that counts as an improvement.
+    relative_delta : float in [0, 1), default=0.0
+        Smallest change that counts, as a fraction of the best value's
+        magnitude (an improvement must exceed both thresholds).
     restore_best_weights : bool, default=True
         At the end of training, load the weights of the best epoch.
 
@@ -59,8 +62,11 @@ class EarlyStopping(MonitorCallback):
         patience=10,
         min_delta=0.0,
         restore_best_weights=True,
+        relative_delta=0.0,
     ):
-        super().__init__(monitor=monitor, mode=mode, min_delta=min_delta)
+        super().__init__(
+            monitor=monitor, mode=mode, min_delta=min_delta, relative_delta=relative_delta
+        )
         self.patience = patience
         self.restore_best_weights = restore_best_weights
 

@@ -99,6 +99,12 @@ class MonitorCallback(Callback):
         ``ValueError`` for a metric it does not know.
     min_delta : float, default=0.0
         Smallest change that counts as an improvement.
+    relative_delta : float in [0, 1), default=0.0
+        Smallest change that counts as an improvement, as a fraction of the
+        best value's magnitude: a new value must beat the best by more than
+        both ``min_delta`` and ``relative_delta * |best|``. A scale-free
+        threshold: 1e-4 of a loss near 1 is noise that an absolute
+        ``min_delta`` of 1e-4 still counts.
 
     Attributes
     ----------
@@ -114,12 +120,14 @@ class MonitorCallback(Callback):
         "monitor": [str],
         "mode": [StrOptions({"auto", "min", "max"})],
         "min_delta": [Interval(Real, 0, None, closed="left")],
+        "relative_delta": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, monitor="valid_loss", mode="auto", min_delta=0.0):
+    def __init__(self, monitor="valid_loss", mode="auto", min_delta=0.0, relative_delta=0.0):
         self.monitor = monitor
         self.mode = mode
         self.min_delta = min_delta
+        self.relative_delta = relative_delta
 
     def _reset_monitor(self, monitor: str) -> None:
         """Start tracking ``monitor`` from scratch."""
@@ -147,9 +155,12 @@ class MonitorCallback(Callback):
     def _is_improvement(self, value: float) -> bool:
         if math.isnan(value):
             return False
+        delta = self.min_delta
+        if math.isfinite(self.best_):
+            delta = max(delta, self.relative_delta * abs(self.best_))
         if self.mode_ == "min":
-            return value < self.best_ - self.min_delta
-        return value > self.best_ + self.min_delta
+            return value < self.best_ - delta
+        return value > self.best_ + delta
 
     def _monitor_for(self, trainer) -> str:
         """The metric to monitor in this fit, falling back to the training loss

@@ -46,6 +46,7 @@ from ..training._budget import (
     auto_lr,
     auto_numeric_encoding,
     auto_patience,
+    auto_relative_tol,
     is_large_table_fit,
     plateau_schedule_params,
     recipe_for,
@@ -767,15 +768,17 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             and not incremental
             and (has_validation or self._recipe().stop_on_training_loss)
         ):
+            auto = self.n_iter_no_change == "auto"
             callbacks.append(
                 EarlyStopping(
                     monitor="valid_loss" if has_validation else "train_loss",
                     patience=(
                         auto_patience(n_train, decays_on_plateau=decays_on_plateau)
-                        if self.n_iter_no_change == "auto"
+                        if auto
                         else self.n_iter_no_change
                     ),
                     min_delta=self.tol,
+                    relative_delta=auto_relative_tol(decays_on_plateau) if auto else 0.0,
                 )
             )
         return callbacks

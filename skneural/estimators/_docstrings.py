@@ -152,8 +152,11 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         that see 1,300,000 training rows when that is fewer, at least 2
         (``skneural.training.auto_patience``): 2 epochs from 650,000
         training rows on, where 20 epochs would be tens of thousands of
-        steps after the loss has settled. The patience used is
-        ``callbacks_[-1].patience``.
+        steps after the loss has settled. On large tables an epoch also
+        counts as an improvement only when it beats the best validation
+        loss by more than ``tol`` and by more than 0.1% of it
+        (``relative_delta`` of the early-stopping callback). The patience
+        used is ``callbacks_[-1].patience``.
     tol : float, default=1e-4
         Minimum improvement of the monitored loss that resets the patience.
     weight_averaging : float or None, default=1.0

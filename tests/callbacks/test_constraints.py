@@ -60,6 +60,7 @@ class BeginSpy(Callback):
         (Checkpoint(resume=3), "resume"),
         (EarlyStopping(patience=0), "patience"),
         (EarlyStopping(min_delta=-1.0), "min_delta"),
+        (EarlyStopping(relative_delta=1.0), "relative_delta"),
         (EarlyStopping(restore_best_weights="yes"), "restore_best_weights"),
         (EarlyStopping(monitor=3), "monitor"),
         (GradientClipping(max_norm=-1.0), "max_norm"),

@@ -122,3 +122,27 @@ def test_an_explicit_mode_accepts_any_metric(make_net, data):
     stop = EarlyStopping(monitor="valid_max_weight", mode="min", patience=2)
     net = make_net(callbacks=[rising, stop]).fit(*data)
     assert net.n_iter_ == 3 and net.callbacks_[1].best_epoch_ == 1
+
+
+@pytest.mark.parametrize(
+    ("mode", "best", "value", "improves"),
+    [
+        ("min", 1.0, 0.9985, False),  # 0.15% better: under 0.2% of the best
+        ("min", 1.0, 0.997, True),
+        ("min", 0.01, 0.0098, True),  # 2%: the relative threshold (2e-5) is below min_delta
+        ("min", 0.01, 0.00995, False),  # 5e-5: under min_delta
+        ("max", -2.0, -1.997, False),  # a negative best: the threshold follows its magnitude
+        ("max", -2.0, -1.995, True),
+    ],
+)
+def test_an_improvement_must_beat_both_thresholds(mode, best, value, improves):
+    callback = EarlyStopping(mode=mode, min_delta=1e-4, relative_delta=2e-3)
+    callback._reset_monitor("valid_loss")
+    callback.best_ = best
+    assert callback._is_improvement(value) is improves
+
+
+def test_the_first_epoch_is_always_an_improvement_with_a_relative_delta():
+    callback = EarlyStopping(relative_delta=0.5)
+    callback._reset_monitor("valid_loss")
+    assert callback._is_improvement(123.0)

@@ -11,6 +11,7 @@ from skneural.callbacks import LRScheduler
 from skneural.nn import PiecewiseLinearEncoding
 from skneural.training._budget import (
     LARGE_TABLE_HIDDEN,
+    LARGE_TABLE_RELATIVE_TOL,
     auto_dropout,
     auto_lr,
     auto_patience,
@@ -90,6 +91,8 @@ def test_large_tables_get_the_encoding_a_narrower_network_and_the_plateau_decay(
     (schedule,) = _plateau_schedules(reg)
     assert schedule.params == {"factor": 0.2, "patience": 2}
     assert reg.get_params()["numeric_encoding"] == "auto"
+    stopping = reg.callbacks_[-1]
+    assert (stopping.min_delta, stopping.relative_delta) == (1e-4, LARGE_TABLE_RELATIVE_TOL)
 
 
 def test_small_tables_keep_the_plain_network():
@@ -97,6 +100,7 @@ def test_small_tables_keep_the_plain_network():
     reg = NeuralRegressor(max_epochs=1, random_state=0).fit(X, y)
     assert not _encoding(reg) and not _plateau_schedules(reg)
     assert [block[0].out_features for block in reg.module_.hidden] == [128, 128]
+    assert reg.callbacks_[-1].relative_delta == 0.0
     plain = NeuralRegressor(max_epochs=1, random_state=0, numeric_encoding=None).fit(X, y)
     np.testing.assert_array_equal(reg.predict(X), plain.predict(X))
 
@@ -122,7 +126,7 @@ def test_explicit_values_are_kept_on_large_tables():
     ).fit(X, y)
     assert _dropouts(reg) == [0.3]
     assert reg._optimizer.param_groups[0]["lr"] == 0.01
-    assert reg.callbacks_[-1].patience == 4
+    assert reg.callbacks_[-1].patience == 4 and reg.callbacks_[-1].relative_delta == 0.0
     assert not _encoding(reg) and not _plateau_schedules(reg)
 
 

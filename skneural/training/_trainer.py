@@ -48,11 +48,20 @@ class TensorData:
         whose loader reads the next batches while the current one trains.
         """
         if self.rows is not None:
-            batches = [self.rows[positions] for positions in batches]
+            batches = [rows_at(self.rows, positions) for positions in batches]
         read_ahead = getattr(self.X, "iter_rows", None)
         if read_ahead is not None:
             return read_ahead(batches)
-        return (self.X[positions] for positions in batches)
+        return (rows_at(self.X, positions) for positions in batches)
+
+
+def rows_at(tensor: torch.Tensor, positions) -> torch.Tensor:
+    """The rows of ``tensor`` at ``positions``: a slice (a view) or an index
+    tensor (a gathered copy, by ``index_select``, which on the CPU costs a
+    quarter of the general indexing ``tensor[index]`` on a batch of rows)."""
+    if isinstance(positions, slice):
+        return tensor[positions]
+    return tensor.index_select(0, positions)
 
 
 def auto_batch_size(n_train: int) -> int:
@@ -367,10 +376,10 @@ class Trainer:
             if self._batch_hooks:
                 for callback in self._batch_hooks:
                     callback.on_batch_begin(self, batch=batch)
-            y = data.y[index]
+            y = rows_at(data.y, index)
             if self.augment is not None:
                 X, y = self.augment(X, y)
-            w = None if data.weight is None else data.weight[index]
+            w = None if data.weight is None else rows_at(data.weight, index)
             optimizer.zero_grad(set_to_none=True)
             with self.autocast():
                 outputs = module(X)

@@ -4,6 +4,7 @@ import contextlib
 import os
 import sys
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from skneural.model_selection import (
 from tests.model_selection.conftest import TINY
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 
 
 class WhereAmI(Callback):
@@ -44,11 +46,16 @@ def fit_threads(estimator, X, y):
 N_WORKERS = 2
 
 
+# Workers without Dask's MALLOC_TRIM_THRESHOLD_, which halves torch's speed.
+FULL_SPEED = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
+
 @pytest.fixture(scope="module")
 def cluster_client():
-    cluster = distributed.LocalCluster(
-        n_workers=N_WORKERS, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
+    with dask.config.set(FULL_SPEED):
+        cluster = distributed.LocalCluster(
+            n_workers=N_WORKERS, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
     with distributed.Client(cluster) as client:
         yield client
     cluster.close()
@@ -145,9 +152,10 @@ def signal_and_block(estimator, X, y):
 
 def test_a_cluster_that_goes_away_leaves_no_results(small_classification):
     # two threads: with a single one joblib would run the fits in this process
-    cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
-    )
+    with dask.config.set(FULL_SPEED):
+        cluster = distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
+        )
     client = distributed.Client(cluster, timeout="2s")  # give up reconnecting quickly
 
     def shut_down_once_a_fit_ran():
@@ -183,3 +191,27 @@ def test_missing_distributed_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install skneural\[dask\]"):
         with dask_backend(None):
             pass
+
+
+def test_workers_started_without_the_trim_threshold_get_no_warning(client, small_classification):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with dask_backend(client):
+            GridSearchCV(NeuralClassifier(**TINY), {"lr": [1e-3]}, cv=2, n_jobs=-1).fit(
+                *small_classification
+            )
+
+
+def test_workers_with_dasks_trim_threshold_get_a_warning_naming_the_fix():
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+    with distributed.Client(cluster) as client:
+        client.wait_for_workers(1, timeout=120)
+        with pytest.warns(UserWarning, match="MALLOC_TRIM_THRESHOLD_ set") as record:
+            with dask_backend(client):
+                pass
+    cluster.close()
+    message = str(record[0].message)
+    assert "(65536)" in message and "pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None" in message
+    assert record[0].filename == __file__

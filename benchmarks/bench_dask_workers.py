@@ -26,6 +26,7 @@ import distributed
 import numpy as np
 
 from skneural import NeuralRegressor
+from skneural.model_selection._dask import _malloc_trim_threshold
 
 FULL_SPEED = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
@@ -54,7 +55,7 @@ def in_a_worker(config: dict, n_rows: int, epochs: int, repeats: int) -> tuple:
                 n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
         with cluster, distributed.Client(cluster) as client:
-            (setting,) = client.run(_trim_threshold).values()
+            (setting,) = client.run(_malloc_trim_threshold).values()
             seconds = [
                 client.submit(fit_cpu_seconds, n_rows, epochs, pure=False).result()
                 for _ in range(repeats)
@@ -63,10 +64,6 @@ def in_a_worker(config: dict, n_rows: int, epochs: int, repeats: int) -> tuple:
         os.environ.clear()
         os.environ.update(environment)
     return setting, seconds
-
-
-def _trim_threshold():
-    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
 
 
 def main(argv=None) -> None:

@@ -234,6 +234,8 @@ def test_sparse_images_are_refused():
         clf.fit(sp.csr_matrix(np.eye(4)), [0, 1, 0, 1])
     assert not clf.__sklearn_tags__().input_tags.sparse
     assert NeuralClassifier().__sklearn_tags__().input_tags.sparse
+    declared = NeuralClassifier(module_params={"input_shape": (1, 2, 2)})
+    assert not declared.__sklearn_tags__().input_tags.sparse  # an image shape declared
 
 
 def test_training_augmentation_never_touches_predictions(digits):

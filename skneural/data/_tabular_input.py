@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
 from ._input_layer import _common_arguments
 from ._transformer_input import TransformerInput
@@ -23,9 +24,12 @@ class TabularInput(TransformerInput):
     """A raw DataFrame through :class:`~skneural.preprocessing.TabularPreprocessor`.
 
     Chosen by ``preprocessing="auto"`` for a DataFrame with text, category,
-    boolean or datetime columns or missing values. Categorical columns of more
-    than 32 levels become integer-code columns, which the network embeds
-    (``code_columns_``, labelled by their categories in :meth:`code_labels`).
+    boolean or datetime columns or missing values, and for a
+    ``TabularPreprocessor`` given as ``preprocessing`` (a clone of it, with its
+    settings). Categorical columns of more levels than the preprocessor one-hot
+    encodes (32 under ``"auto"``) become integer-code columns, which the
+    network embeds (``code_columns_``, labelled by their categories in
+    :meth:`code_labels`).
     """
 
     kind = "tabular"
@@ -33,19 +37,29 @@ class TabularInput(TransformerInput):
 
     @classmethod
     def accepts(cls, params: dict, X) -> bool:
-        return params.get("preprocessing") == "auto" and needs_tabular_preprocessing(X)
+        from ..preprocessing import TabularPreprocessor
+
+        preprocessing = params.get("preprocessing")
+        if isinstance(preprocessing, TabularPreprocessor):
+            return True
+        return isinstance(preprocessing, str) and (
+            preprocessing == "auto" and needs_tabular_preprocessing(X)
+        )
 
     @classmethod
     def from_params(cls, params: dict, X, *, owner: str, random_state: int):
         from ..preprocessing import TabularPreprocessor
 
-        tabular = TabularPreprocessor(
-            # One-hot up to 32 levels, learned embeddings above: measured
-            # better than embedding every column (benchmarks/tune_defaults.py).
-            max_onehot_cardinality=32,
-            categorical_imputation="category",
-            random_state=random_state,
-        )
+        if isinstance(params["preprocessing"], TabularPreprocessor):
+            tabular = clone(params["preprocessing"])
+        else:
+            tabular = TabularPreprocessor(
+                # One-hot up to 32 levels, learned embeddings above: measured
+                # better than embedding every column (benchmarks/tune_defaults.py).
+                max_onehot_cardinality=32,
+                categorical_imputation="category",
+                random_state=random_state,
+            )
         # The estimator's own transformer: arrays whatever sklearn's global
         # transform_output setting says.
         tabular.set_output(transform="default")

@@ -823,9 +823,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if not tables:
             raise ValueError(
                 f"This {type(self).__name__} embeds no categorical column: fit it on a "
-                "DataFrame with categorical columns of more than two levels (with "
-                "preprocessing='auto'), or declare integer-code columns with "
-                "module_params={'categorical_cardinalities': {column: n_codes}}."
+                "DataFrame with a categorical column of more levels than are one-hot "
+                "encoded (32 with preprocessing='auto', max_onehot_cardinality with a "
+                "TabularPreprocessor as preprocessing), or declare integer-code columns "
+                "with module_params={'categorical_cardinalities': {column: n_codes}}."
             )
         labels = self.input_layer_.code_labels()
         frames = {}

@@ -16,8 +16,10 @@ preprocessing : "auto", "standard", transformer or None, default="auto"
         codes for learned embeddings above) and standardises any other
         input. ``"standard"`` only standardises numeric input; ``None`` passes numeric input
         unchanged; a scikit-learn transformer is cloned and fitted on the raw
-        ``X``. Numeric arrays must be finite unless a transformer that
-        imputes is given."""
+        ``X`` (a ``TabularPreprocessor``'s integer-code columns, its
+        categories of more than ``max_onehot_cardinality`` levels, are
+        embedded as under ``"auto"``). Numeric arrays must be finite unless a
+        transformer that imputes is given."""
 
 ARCHITECTURE = """\
 module : str or type of torch.nn.Module, default="mlp"

@@ -123,6 +123,19 @@ def test_categories_are_embedded_and_readable(messy_frame):
     assert np.abs(store.loc["store3"]).sum() > 0
 
 
+def test_a_tabular_preprocessor_given_as_preprocessing_embeds_its_code_columns(messy_frame):
+    X, y = messy_frame
+    X = X.assign(shop=np.arange(len(X)) % 40)  # integer codes, a category to the user
+    prep = TabularPreprocessor(categorical_columns=["city", "segment", "store", "shop"])
+    clf = NeuralClassifier(preprocessing=prep, **FAST).fit(X, y)
+    assert clf.input_layer_.kind == "tabular"
+    assert set(clf.categorical_embeddings()) == {"store", "shop"}  # over its 10 levels
+    assert not hasattr(prep, "column_kinds_")  # the estimator fitted a clone
+    everything_one_hot = prep.set_params(max_onehot_cardinality=None)
+    clf = NeuralClassifier(preprocessing=everything_one_hot, **FAST).fit(X, y)
+    assert clf.input_layer_.code_columns_ == {}
+
+
 @pytest.mark.parametrize("module", ["resnet", "ft_transformer"])
 def test_other_architectures_take_raw_dataframes(messy_frame, module):
     X, y = messy_frame

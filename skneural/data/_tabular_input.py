@@ -42,8 +42,10 @@ class TabularInput(TransformerInput):
         preprocessing = params.get("preprocessing")
         if isinstance(preprocessing, TabularPreprocessor):
             return True
-        return isinstance(preprocessing, str) and (
-            preprocessing == "auto" and needs_tabular_preprocessing(X)
+        return (
+            isinstance(preprocessing, str)
+            and preprocessing == "auto"
+            and needs_tabular_preprocessing(X)
         )
 
     @classmethod

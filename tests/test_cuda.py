@@ -1,5 +1,5 @@
 """The device="cuda" path. Runs where CUDA is present (skipped elsewhere);
-tests/estimators/test_bad_input.py covers the error raised without CUDA."""
+tests/estimators/test_bad_input.py covers the fallback to the CPU without CUDA."""
 
 import os
 import pickle
@@ -25,6 +25,12 @@ def test_fit_predict_on_cuda(Estimator, classification_data):
     assert next(model.module_.parameters()).is_cuda
     assert model.device_.type == "cuda"
     assert model.score(X, y) > 0.6
+
+
+def test_a_gpu_index_that_does_not_exist_is_a_clear_error(classification_data):
+    device = f"cuda:{torch.cuda.device_count()}"
+    with pytest.raises(ValueError, match="CUDA device\\(s\\) are visible"):
+        NeuralClassifier(device=device, **FAST).fit(*classification_data)
 
 
 def test_cuda_and_cpu_agree_closely(classification_data):

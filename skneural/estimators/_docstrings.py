@@ -176,7 +176,8 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         processes. Global torch random state is left untouched.
     device : str, default="cpu"
         "cpu", "cuda", "cuda:N", "mps" or "auto" (CUDA when available, else
-        CPU). Asking for CUDA where it is absent raises a ``ValueError``.
+        CPU). Asking for CUDA (or MPS) where it is absent trains on the CPU
+        with a ``UserWarning`` that says so.
     precision : {"fp32", "bf16"}, default="fp32"
         Arithmetic of the training steps. "bf16" runs each step's forward
         pass under :func:`torch.autocast` to bfloat16 (matrix products in

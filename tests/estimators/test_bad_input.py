@@ -234,10 +234,23 @@ def test_unknown_module_params_name_the_module(binary_data):
         NeuralClassifier(module_params={"width": 3}, **FAST).fit(*binary_data)
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error raised without CUDA")
-def test_cuda_without_cuda_is_a_clear_error(binary_data):
-    with pytest.raises(ValueError, match="CUDA is not available.*device='auto'"):
-        NeuralClassifier(device="cuda", **FAST).fit(*binary_data)
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the fallback without CUDA")
+@pytest.mark.parametrize("device", ["cuda", "cuda:1"])
+def test_cuda_without_cuda_falls_back_to_cpu_with_a_warning(binary_data, device):
+    X, y = binary_data
+    with pytest.warns(UserWarning, match="CUDA is not available.*on the CPU instead") as caught:
+        clf = NeuralClassifier(device=device, **FAST).fit(X, y)
+    assert caught[0].filename == __file__  # points at the user's call
+    assert clf.device_.type == "cpu"
+    reference = NeuralClassifier(device="cpu", **FAST).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), reference.predict_proba(X))
+
+
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="checks the fallback without MPS")
+def test_mps_without_mps_falls_back_to_cpu_with_a_warning(binary_data):
+    with pytest.warns(UserWarning, match="MPS is not available"):
+        clf = NeuralRegressor(device="mps", **FAST).fit(*binary_data)
+    assert clf.device_.type == "cpu"
 
 
 def test_auto_device_falls_back_to_cpu(binary_data):

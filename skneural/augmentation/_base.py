@@ -122,6 +122,17 @@ class BatchAugmentation(BaseEstimator):
         return self.mix(self.augment_inputs(X, generator), y, generator, n_classes)
 
 
+def check_generator(generator, X: torch.Tensor) -> None:
+    """Raise unless ``generator`` is a ``torch.Generator`` on ``X``'s device type."""
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}.")
+    if generator.device.type != X.device.type:
+        raise ValueError(
+            f"The generator is on {generator.device} but the batch is on {X.device}; "
+            "draw from a generator on the batch's device."
+        )
+
+
 def beta_draws(alpha: float, n: int, like: torch.Tensor, generator) -> torch.Tensor:
     """``n`` draws from Beta(alpha, alpha), as the ratio of two Gamma(alpha) draws.
 

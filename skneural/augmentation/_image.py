@@ -6,7 +6,7 @@ import torch
 from torch.nn import functional as F
 
 from ..utils._sklearn_compat import Interval, StrOptions
-from ._base import BatchAugmentation, beta_draws, mix_targets
+from ._base import BatchAugmentation, beta_draws, check_generator, mix_targets
 
 _PROBABILITY = [Interval(Real, 0, 1, closed="both")]
 
@@ -397,13 +397,7 @@ def _check_batch(X, generator) -> None:
         )
     if not torch.is_floating_point(X):
         raise TypeError(f"ImageAugment needs floating-point images, got {X.dtype}.")
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}.")
-    if generator.device.type != X.device.type:
-        raise ValueError(
-            f"The generator is on {generator.device} but the batch is on {X.device}; "
-            "draw from a generator on the batch's device."
-        )
+    check_generator(generator, X)
 
 
 def _check_class_targets(y: torch.Tensor) -> None:

@@ -7,11 +7,12 @@ import torch
 
 from ..nn import sequence_lengths
 from ..utils._sklearn_compat import Interval
-from ._base import BatchAugmentation, beta_draws, mix_targets
+from ._base import BatchAugmentation, beta_draws, check_generator, mix_targets
 
 LAYOUT = "(n_samples, n_channels, n_timesteps)"
-# Proposals per draw of the vectorised gamma sampler; each is accepted with
-# probability above 0.95, so all 16 fail about once in 1e20 draws.
+#: Largest standard deviation of the log-normal factors and speeds: exp(5 *
+#: 8 sigma) stays far inside float32, while 0.05-0.5 are the useful range.
+MAX_LOG_SIGMA = 5.0
 
 
 class SequenceAugment(BatchAugmentation):
@@ -62,11 +63,11 @@ class SequenceAugment(BatchAugmentation):
         augmentation off.
     jitter : float >= 0, default=0.03
         Standard deviation of the added noise.
-    scaling : float >= 0, default=0.1
+    scaling : float in [0, 5], default=0.1
         Standard deviation of the logarithm of the per-channel factor.
-    magnitude_warp : float >= 0, default=0.0
+    magnitude_warp : float in [0, 5], default=0.0
         Standard deviation of the logarithm of the curve's knots.
-    time_warp : float >= 0, default=0.0
+    time_warp : float in [0, 5], default=0.0
         Standard deviation of the logarithm of the speeds at the knots.
     n_knots : int >= 1, default=4
         Knots of the magnitude and time warping curves (inside the row;
@@ -110,9 +111,9 @@ class SequenceAugment(BatchAugmentation):
     _parameter_constraints: dict = {
         "probability": [Interval(Real, 0, 1, closed="both")],
         "jitter": [Interval(Real, 0, None, closed="left")],
-        "scaling": [Interval(Real, 0, None, closed="left")],
-        "magnitude_warp": [Interval(Real, 0, None, closed="left")],
-        "time_warp": [Interval(Real, 0, None, closed="left")],
+        "scaling": [Interval(Real, 0, MAX_LOG_SIGMA, closed="both")],
+        "magnitude_warp": [Interval(Real, 0, MAX_LOG_SIGMA, closed="both")],
+        "time_warp": [Interval(Real, 0, MAX_LOG_SIGMA, closed="both")],
         "n_knots": [Interval(Integral, 1, None, closed="left")],
         "crop": [Interval(Real, 0, 1, closed="right")],
         "cutout": [Interval(Real, 0, 1, closed="left")],
@@ -169,7 +170,7 @@ class SequenceAugment(BatchAugmentation):
         torch.Tensor
             The transformed batch, same shape and dtype; padding stays NaN.
         """
-        self._check(X)
+        self._check(X, generator)
         if self.probability == 0:
             return X
         draw = _Draw(generator, X.device)
@@ -209,6 +210,37 @@ class SequenceAugment(BatchAugmentation):
             X = self._where_applied(draw, X.masked_fill(window[:, None], 0.0), X)
         return X
 
+    def augment_view(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """The input transforms with one random draw shared by every row.
+
+        Each row is transformed as that row alone, cut to its own length,
+        would be: a row's view depends neither on the rows beside it nor on
+        how much padding the batch gives it.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (n, C, T)
+            A float batch, NaN-padded at the end.
+        generator : torch.Generator
+            The only source of randomness, on ``X``'s device; it advances by
+            one draw whatever ``X``.
+
+        Returns
+        -------
+        torch.Tensor
+            The transformed batch, same shape and dtype; padding stays NaN.
+        """
+        self._check(X, generator)
+        seed = int(torch.randint(2**62, (1,), generator=generator, device=X.device))
+        row_generator = torch.Generator(device=X.device)
+        view = X.clone()
+        for row, length in enumerate(sequence_lengths(X).clamp_min(1).tolist()):
+            row_generator.manual_seed(seed)
+            view[row, :, :length] = self.augment_inputs(
+                X[row : row + 1, :, :length], row_generator
+            )[0]
+        return view
+
     def mix(self, X, y, generator, n_classes=None):
         """Mixup of a training batch and its targets (identity when ``mixup=0``).
 
@@ -228,7 +260,7 @@ class SequenceAugment(BatchAugmentation):
         X, y : torch.Tensor
             Mixed inputs (each row keeps its padding) and float targets.
         """
-        self._check(X)
+        self._check(X, generator)
         if self.mixup == 0 or self.probability == 0 or self.tokens:
             return X, y
         draw = _Draw(generator, X.device)
@@ -242,9 +274,11 @@ class SequenceAugment(BatchAugmentation):
         return mixed, mix_targets(y, partner, weight, n_classes)
 
     def check_input_layer(self, layer) -> None:
-        """Sequences only; token ids (``module_params["vocab_size"]``) need
-        ``tokens=True``, and ``tokens=True`` needs token ids."""
-        if getattr(layer, "kind", None) != "sequence":
+        """Sequences only (arrays, lists or a ``Dataset`` of ``(C, T)``
+        samples); token ids (``module_params["vocab_size"]``) need
+        ``tokens=True`` with ids inside the vocabulary, and ``tokens=True``
+        needs token ids."""
+        if not _reads_sequences(layer):
             raise ValueError(
                 "SequenceAugment transforms sequence batches (n_samples, n_channels, "
                 f"n_timesteps), but the estimator reads X as {getattr(layer, 'kind', '?')} "
@@ -263,9 +297,24 @@ class SequenceAugment(BatchAugmentation):
                 "sequences: set module_params={'vocab_size': ...} for token inputs, or "
                 "tokens=False."
             )
+        if vocab_size is None:
+            return
+        for name, largest_id in (
+            ("mask_token", self.mask_token),
+            ("vocab_size", None if self.vocab_size is None else self.vocab_size - 1),
+        ):
+            if largest_id is not None and largest_id >= vocab_size:
+                value = getattr(self, name)
+                raise ValueError(
+                    f"SequenceAugment({name}={value}) would put ids the network cannot read "
+                    f"into the batches: its vocabulary has ids 0 to {vocab_size - 1} "
+                    "(module_params['vocab_size'])."
+                )
 
-    def _check(self, X: torch.Tensor) -> None:
+    def _check(self, X: torch.Tensor, generator) -> None:
         self._validate_params()
+        if not isinstance(X, torch.Tensor):
+            raise TypeError(f"SequenceAugment expects a torch.Tensor, got {type(X).__name__}.")
         if X.ndim != 3:
             raise ValueError(
                 f"SequenceAugment expects a batch of shape {LAYOUT}, got shape {tuple(X.shape)}."
@@ -289,6 +338,7 @@ class SequenceAugment(BatchAugmentation):
                     )
         elif not torch.is_floating_point(X):
             raise TypeError(f"SequenceAugment expects a float batch, got {X.dtype}.")
+        check_generator(generator, X)
 
     def _where_applied(self, draw, transformed: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
         """``transformed`` on the rows picked with ``probability``, ``X`` elsewhere."""
@@ -306,6 +356,13 @@ class SequenceAugment(BatchAugmentation):
         else:
             replacement = torch.full_like(X[:, 0], float(self.mask_token))
         return torch.where(masked, replacement, X[:, 0])[:, None]
+
+
+def _reads_sequences(layer) -> bool:
+    """Whether an input layer makes ``(n, C, T)`` batches."""
+    if getattr(layer, "kind", None) == "dataset":
+        return len(getattr(layer, "sample_shape_", ())) == 2
+    return getattr(layer, "kind", None) == "sequence"
 
 
 class _Draw:

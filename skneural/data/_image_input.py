@@ -35,9 +35,27 @@ _BLOCK_VALUES = 2**22
 def _declared_shape(params: dict):
     """``module_params["input_shape"]`` when it has 3 entries, else ``None``."""
     shape = (params.get("module_params") or {}).get("input_shape")
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = shape.tolist()
     if isinstance(shape, Sequence) and not isinstance(shape, str) and len(shape) == 3:
         return tuple(shape)
     return None
+
+
+def _raise_for_ragged_images(X, owner: str) -> None:
+    """Name the first image of a list whose shape differs from the first one's."""
+    first = np.shape(X[0])
+    for i, image in enumerate(X):
+        try:
+            shape = np.shape(image)
+        except ValueError:  # an image that is itself a ragged nested list
+            shape = None
+        if shape != first:
+            raise ValueError(
+                f"X is a list of images of different shapes: X[0] has shape {first} and "
+                f"X[{i}] {'a ragged one' if shape is None else shape}. {owner} trains and "
+                "predicts on images of one size and channels: resize or crop them first."
+            )
 
 
 def _shape(X):
@@ -154,6 +172,8 @@ class ImageInput(InputLayer):
                 "convert it with X.toarray()."
             )
         shape = _shape(X)
+        if shape is None and isinstance(X, list | tuple):
+            _raise_for_ragged_images(X, self.owner)
         if shape is not None:  # else validate_data explains what is wrong with X
             self._check_shape(shape, fitting=fitting)
 

@@ -201,6 +201,13 @@ class SequenceInput(InputLayer):
         if fitting:
             return
         if is_list_of_arrays(X):
+            if self.two_dimensional_:
+                raise ValueError(
+                    f"{self.owner} was fitted on a 2-D X, univariate sequences (n_samples, "
+                    f"n_timesteps) of {self.input_shape_[1]} steps; got a list of sequences: "
+                    "pass np.stack(X) when they all have that length, or fit on a list or "
+                    f"a 3-D array {SEQUENCE_LAYOUT} to predict on sequences of any length."
+                )
             first = X[0]
             self._check_channels(1 if first.ndim == 1 else first.shape[0], first.shape)
             return
@@ -326,6 +333,8 @@ class SequenceInput(InputLayer):
             )
         if self.vocab_size is not None:
             self._check_token_ids(values)
+        elif values.dtype == np.float64:
+            _check_float32_range(values, self.owner)
         return values
 
     def _array(self, X) -> np.ndarray:
@@ -395,6 +404,18 @@ class SequenceInput(InputLayer):
             tensor -= self.channel_mean_[None, :, None].astype(np.float32)
             tensor /= self.channel_scale_[None, :, None].astype(np.float32)
         return tensor
+
+
+def _check_float32_range(values: np.ndarray, owner: str) -> None:
+    """Refuse finite values that float32, the networks' dtype, turns into infinity."""
+    too_large = np.abs(values) > np.finfo(np.float32).max
+    if too_large.any():
+        row, channel, step = np.argwhere(too_large)[0]
+        raise ValueError(
+            f"X contains a value too large for float32 ({float(values[row, channel, step]):g} in "
+            f"row {row}, channel {channel}, step {step}); {owner} computes in float32: "
+            "rescale the sequences first."
+        )
 
 
 def _ndim(X):

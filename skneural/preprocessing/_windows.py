@@ -228,6 +228,15 @@ class SlidingWindows(BaseEstimator):
                 f"The series has {values.shape[1]} channel(s), but SlidingWindows was fitted "
                 f"on {self.n_channels_}."
             )
+        if fitted and hasattr(series, "columns") and self.channel_names_ is not None:
+            names = _channel_names(series)
+            if list(names) != list(self.channel_names_):
+                raise ValueError(
+                    f"The series has the columns {list(names)}, but SlidingWindows was "
+                    f"fitted on {list(self.channel_names_)}: pass them in that order "
+                    "(series[fitted_columns]), so each channel stays where the network "
+                    "learnt it."
+                )
         return values
 
     def _resolve_targets(self) -> np.ndarray:

@@ -75,6 +75,14 @@ def auto_batch_size(n_train: int) -> int:
     return int(min(max(2 ** round(math.log2(max(n_train, 1) / 64)), 128), 1024))
 
 
+_SINGLE_ROW_BATCH_NORM = (
+    "The network has batch normalisation, which cannot train on a batch of one row, and "
+    "the training data is a single row: pass at least 2 rows to partial_fit (or fit), or "
+    "use a network without batch normalisation (batch_norm=False for the built-in MLPs "
+    "and recurrent nets)."
+)
+
+
 def batch_bounds(n_samples: int, batch_size: int) -> list[tuple[int, int]]:
     """``(start, stop)`` of each mini-batch; a trailing batch of one row is
     merged into the previous one (batch norm cannot train on a single row)."""
@@ -381,8 +389,13 @@ class Trainer:
                 X, y = self.augment(X, y)
             w = None if data.weight is None else rows_at(data.weight, index)
             optimizer.zero_grad(set_to_none=True)
-            with self.autocast():
-                outputs = module(X)
+            try:
+                with self.autocast():
+                    outputs = module(X)
+            except ValueError as error:
+                if stop - start == 1 and "more than 1 value per channel" in str(error):
+                    raise ValueError(_SINGLE_ROW_BATCH_NORM) from error
+                raise
             if outputs.dtype == torch.bfloat16:  # autocast: the loss in float32
                 outputs = outputs.float()
             batch_loss = loss.batch_loss(outputs, y, w, mean_weight)

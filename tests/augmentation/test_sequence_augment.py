@@ -223,6 +223,8 @@ def test_token_masking_with_random_ids_stays_in_the_vocabulary():
         ({"crop": 0.0}, InvalidParameterError, "'crop' parameter"),
         ({"cutout": 1.0}, InvalidParameterError, "'cutout' parameter"),
         ({"n_knots": 0}, InvalidParameterError, "'n_knots' parameter"),
+        ({"time_warp": 50.0}, InvalidParameterError, "'time_warp' parameter"),
+        ({"scaling": 5.1}, InvalidParameterError, "'scaling' parameter"),
         ({"tokens": True}, ValueError, "needs mask_token .* or vocab_size"),
         ({"tokens": True, "mask_token": 5, "vocab_size": 5}, ValueError, "not a valid id"),
     ],
@@ -240,6 +242,30 @@ def test_bad_batches_are_clear_errors():
         _run(SequenceAugment(tokens=True, mask_token=0), _batch(n_channels=2))
     with pytest.raises(TypeError, match="float batch"):
         _run(SequenceAugment(), torch.ones(4, 1, 5, dtype=torch.long))
+    with pytest.raises(TypeError, match="generator must be a torch.Generator, got int"):
+        SequenceAugment().augment_inputs(_batch(), 0)
+
+
+@pytest.mark.parametrize("setting", ["time_warp", "scaling", "magnitude_warp"])
+def test_the_largest_warps_stay_finite(setting):
+    X = _batch(n_steps=200, lengths=(200, 150, 3, 1) * 64)
+    X_aug = SequenceAugment(probability=1.0, **{setting: 5.0}).augment_inputs(
+        X, torch.Generator().manual_seed(0)
+    )
+    assert torch.isfinite(X_aug[~_padding(X)]).all()
+
+
+def test_a_view_transforms_each_row_as_that_row_alone_cut_to_its_length():
+    augment = SequenceAugment(probability=1.0, jitter=0.5, time_warp=0.3, crop=0.8, cutout=0.2)
+    X = _batch()
+    generator = torch.Generator().manual_seed(1)
+    view = augment.augment_view(X, generator)
+    after = generator.get_state()
+    for row, length in enumerate(LENGTHS):
+        alone = augment.augment_view(X[row : row + 1, :, :length], generator.manual_seed(1))
+        torch.testing.assert_close(view[row : row + 1, :, :length], alone)
+        torch.testing.assert_close(generator.get_state(), after)  # one draw, whatever the row
+    assert torch.equal(_padding(view), _padding(X))
 
 
 def test_docstring_examples_run():

@@ -115,6 +115,23 @@ def test_input_shape_may_infer_one_entry(digits):
     clf = _cnn(module_params={"input_shape": (1, -1, 8)}).fit(X, y)
     assert clf.input_layer_.input_shape_ == (1, 8, 8)
     assert clf.module_.input_shape == (1, 8, 8)  # the resolved shape reaches the module
+    as_array = _cnn(module_params={"input_shape": np.array([1, -1, 8])}).fit(X, y)
+    assert as_array.input_layer_.input_shape_ == (1, 8, 8)
+
+
+def test_a_list_of_images_of_different_sizes_is_a_clear_error():
+    rng = np.random.RandomState(0)
+    images = [rng.uniform(size=(1, 6, 6)) for _ in range(9)]
+    clf = _cnn().fit(images, np.arange(9) % 2)
+    ragged = [*images[:4], rng.uniform(size=(1, 5, 6))]
+    for fit_or_predict in (
+        lambda: _cnn().fit(ragged, np.arange(5) % 2),
+        lambda: clf.predict(ragged),
+    ):
+        with pytest.raises(
+            ValueError, match=r"X\[0\] has shape \(1, 6, 6\) and X\[4\] \(1, 5, 6\)"
+        ):
+            fit_or_predict()
 
 
 def test_a_users_module_gets_the_image_shape():

@@ -208,6 +208,8 @@ def test_a_fixed_length_module_pads_shorter_rows_and_rejects_longer(sequences):
         (np.zeros((8, 10)), np.zeros((2, 1, 10)), "fitted on a 2-D X"),
         (np.zeros((8, 10)), np.zeros((2, 12)), "expecting 10 features .* other lengths"),
         (np.zeros((8, 2, 10)), [np.zeros((3, 4))], "3 channel\\(s\\), but .* fitted on 2"),
+        (np.zeros((8, 10)), [np.zeros(10)] * 2, "fitted on a 2-D X.* pass np.stack\\(X\\)"),
+        (np.zeros((8, 2, 10)), np.full((2, 2, 10), 1e39), "too large for float32 .* row 0"),
     ],
 )
 def test_predict_inputs_that_do_not_match_fit_are_named(fit_X, predict_X, match):
@@ -229,6 +231,7 @@ def _all_nan_row():
     [
         (_all_nan_row(), {}, ValueError, "1 sequence\\(s\\) without any value .* row 3"),
         (np.full((8, 4), np.inf), {}, ValueError, "infinity"),
+        ([np.ones(4)] * 7 + [np.full(3, -1e39)], {}, ValueError, "too large .* row 7, channel 0"),
         (
             np.arange(32).reshape(8, 4),
             {"module_params": {"vocab_size": 20}},

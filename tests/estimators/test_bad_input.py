@@ -234,6 +234,21 @@ def test_unknown_module_params_name_the_module(binary_data):
         NeuralClassifier(module_params={"width": 3}, **FAST).fit(*binary_data)
 
 
+@pytest.mark.parametrize(
+    "params, X",
+    [
+        ({"batch_norm": True}, np.ones((1, 3))),
+        ({"module": "gru", "batch_norm": True}, np.ones((1, 2, 5))),
+        ({"module": "cnn"}, np.ones((1, 1, 1, 1))),
+    ],
+)
+def test_one_row_cannot_train_batch_norm_and_the_error_says_so(params, X):
+    reg = NeuralRegressor(hidden_layer_sizes=(4,), **params)
+    with pytest.raises(ValueError, match="batch normalisation, which cannot train on .* one row"):
+        reg.partial_fit(X, [0.0])
+    assert reg.partial_fit(np.concatenate([X, X + 1]), [0.0, 1.0]).n_iter_ == 1
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the fallback without CUDA")
 @pytest.mark.parametrize("device", ["cuda", "cuda:1"])
 def test_cuda_without_cuda_falls_back_to_cpu_with_a_warning(binary_data, device):

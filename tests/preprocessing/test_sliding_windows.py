@@ -52,6 +52,14 @@ def test_target_channels_by_name_or_position():
     np.testing.assert_array_equal(by_position.make_targets(frame)[0], [104, 105, 106, 4, 5, 6])
 
 
+def test_columns_in_another_order_than_in_fit_are_a_clear_error():
+    frame = pd.DataFrame(_two_channels(), columns=["load", "temperature"])
+    windows = SlidingWindows(window=4, target_channels="load").fit(frame)
+    with pytest.raises(ValueError, match=r"columns \['temperature', 'load'\], but .* fitted on"):
+        windows.make_pairs(frame[["temperature", "load"]])
+    np.testing.assert_array_equal(windows.make_targets(frame.to_numpy())[0], [4])
+
+
 def test_step_anchors_the_windows_at_the_end_of_the_series():
     series = np.arange(20.0)
     windows = SlidingWindows(window=4, horizon=2, step=3).fit(series)

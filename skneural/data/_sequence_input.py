@@ -320,9 +320,10 @@ class SequenceInput(InputLayer):
             values = self._stack(X)
         else:
             values = self._array(X)
-        if values.shape[2] == 0:
+        if 0 in values.shape[1:]:
             raise ValueError(
-                f"{self.owner} needs sequences of at least one step; got shape {values.shape}."
+                f"{self.owner} needs sequences of at least one channel and one step; got "
+                f"shape {values.shape}."
             )
         empty = np.isnan(values).all(axis=(1, 2))
         if empty.any():

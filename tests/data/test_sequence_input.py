@@ -231,6 +231,7 @@ def _all_nan_row():
     [
         (_all_nan_row(), {}, ValueError, "1 sequence\\(s\\) without any value .* row 3"),
         (np.full((8, 4), np.inf), {}, ValueError, "infinity"),
+        (np.ones((8, 0, 4)), {}, ValueError, "at least one channel and one step"),
         ([np.ones(4)] * 7 + [np.full(3, -1e39)], {}, ValueError, "too large .* row 7, channel 0"),
         (
             np.arange(32).reshape(8, 4),

@@ -62,9 +62,26 @@ def _saved_model_key(source) -> tuple[str, int]:
     from ._registry import model_directory
 
     path = Path(source)
-    directory = path if path.is_dir() else model_directory(str(source))
+    if path.is_dir():
+        directory = path
+    elif _names_a_path(source):
+        problem = "is not a directory" if path.exists() else "does not exist"
+        raise ValueError(
+            f"The backbone source {os.fspath(source)!r} {problem}: a path names the directory "
+            "of a model saved with skneural.save_pretrained."
+        )
+    else:
+        directory = model_directory(source)
     manifest = directory / MANIFEST
     return str(directory.resolve()), manifest.stat().st_mtime_ns if manifest.is_file() else 0
+
+
+def _names_a_path(source) -> bool:
+    """Whether ``source`` is a path rather than a zoo name: a path-like object,
+    or a string with a path separator (which zoo names never have)."""
+    if isinstance(source, os.PathLike):
+        return True
+    return any(separator in source for separator in (os.sep, os.altsep) if separator)
 
 
 @functools.lru_cache(maxsize=8)
@@ -115,16 +132,18 @@ class PretrainedBackbone(BaseEstimator):
         name of a zoo model (``"digits-cnn"``, see
         :func:`skneural.zoo.list_models`) or the directory of a model saved
         with :func:`skneural.save_pretrained` (a string naming an existing
-        directory is read as a path). A name or path is loaded when first
-        needed, once, and is what ``save_pretrained`` stores for a
-        fine-tuned model.
+        directory, or with a path separator, is read as a path). A name or
+        path is loaded when first needed, once, and is what
+        ``save_pretrained`` stores for a fine-tuned model. Only fitting reads
+        the source: a fitted estimator predicts, pickles and loads from its
+        own saved directory without it.
     freeze : None, "backbone", str or list of str, default=None
         Parameters kept at their pretrained values (``requires_grad=False``):
         none, every parameter outside the head (``"backbone"``), or those
         whose name (as in ``module_.named_parameters()``, e.g.
         ``"features.0.0.weight"``) matches one of these ``fnmatch``
-        patterns (``"features.0.*"``); a pattern that matches nothing is an
-        error that lists the names.
+        patterns (``"features.0.*"``); a pattern that matches nothing, or
+        patterns that match every parameter (the head's too), are an error.
     backbone_lr_scale : float, default=1.0
         Learning rate of the parameters outside the head relative to the
         estimator's ``lr`` (discriminative learning rates: e.g. 0.1 adapts
@@ -179,36 +198,61 @@ class PretrainedBackbone(BaseEstimator):
 
     def __sklearn_clone__(self):
         # The source is a fitted model: cloning it like an estimator would
-        # drop its weights, so the clone shares it (neither ever changes it).
+        # drop its weights, so the clone shares it (neither ever changes it),
+        # and what is remembered of it.
         freeze = self.freeze
-        return type(self)(
+        clone = type(self)(
             self.source,
             freeze=copy.copy(freeze) if isinstance(freeze, list) else freeze,
             backbone_lr_scale=self.backbone_lr_scale,
         )
+        if hasattr(self, "_remembered"):
+            clone._remembered = self._remembered
+        return clone
+
+    # ------------------------------------------------------------ the source
+    def _resolved_source(self) -> BaseNeuralEstimator:
+        """The source estimator, whose traits are remembered on the way."""
+        source = _resolve_source(self.source)
+        self._remember(source.module_, source.input_layer_)
+        return source
+
+    def _remember(self, network, input_layer) -> None:
+        """Remember the traits of the source (see :func:`_traits`), read from
+        its fitted ``network`` and ``input_layer`` or those of an estimator
+        fine-tuned from it (the same network class, a new head)."""
+        self._remembered = (self.source, _traits(network, input_layer))
+
+    def _source_traits(self) -> dict:
+        """The remembered traits of the source; the source is read only when
+        none are remembered for it (a fitted estimator predicts without it)."""
+        remembered = getattr(self, "_remembered", None)
+        if remembered is None or remembered[0] is not self.source:
+            self._resolved_source()
+        return self._remembered[1]
 
     # -------------------------------------------------- read by the estimator
     @property
     def input_kind(self):
         """The source network's ``input_kind`` (``"image"``, ``"sequence"`` or ``None``)."""
-        return getattr(_resolve_source(self.source).module_, "input_kind", None)
+        return self._source_traits()["input_kind"]
 
     @property
     def accepts_any_length(self) -> bool:
         """Whether the source network takes sequences of any length."""
-        return bool(getattr(_resolve_source(self.source).module_, "accepts_any_length", False))
+        return self._source_traits()["accepts_any_length"]
 
     @property
     def vocab_size(self):
         """The source's token vocabulary size (``None`` unless it reads token ids)."""
-        return getattr(_resolve_source(self.source).input_layer_, "vocab_size", None)
+        return self._source_traits()["vocab_size"]
 
     def source_input_layer(self):
         """The source estimator's fitted input layer (read, never changed):
         image and sequence inputs of the new estimator take their channel
         standardisation from it (see
         :func:`skneural.data._input_layer.pretrained_channel_statistics`)."""
-        return _resolve_source(self.source).input_layer_
+        return self._resolved_source().input_layer_
 
     def fitted_input_layer(self, X):
         """A copy of the source's fitted input layer when it reads tables, for
@@ -218,7 +262,7 @@ class PretrainedBackbone(BaseEstimator):
         Raises a ``ValueError`` when ``X`` has another number of columns
         than the source's training data.
         """
-        source = _resolve_source(self.source)
+        source = self._resolved_source()
         if source.input_layer_.kind not in TABLE_INPUT_KINDS:
             return None
         try:
@@ -237,7 +281,7 @@ class PretrainedBackbone(BaseEstimator):
         source's weights and input (see ``skneural.training._run_identity``)."""
         return {
             "class": f"{type(self).__module__}.{type(self).__qualname__}",
-            "source": _fingerprint(_resolve_source(self.source)),
+            "source": _fingerprint(self._resolved_source()),
             "freeze": self.freeze,
             "backbone_lr_scale": self.backbone_lr_scale,
         }
@@ -276,7 +320,7 @@ class PretrainedBackbone(BaseEstimator):
             A new network: the source's, with a new output layer.
         """
         self._validate_settings()
-        source = _resolve_source(self.source)
+        source = self._resolved_source()
         network = source.module_
         if not isinstance(network, FineTunableModule):
             raise TypeError(
@@ -342,10 +386,21 @@ def backbone(source, *, freeze=None, backbone_lr_scale: float = 1.0) -> Pretrain
     >>> clf.get_params()["module__backbone_lr_scale"]
     0.1
     """
-    _resolve_source(source)
     result = PretrainedBackbone(source, freeze=freeze, backbone_lr_scale=backbone_lr_scale)
+    result._resolved_source()
     result._validate_settings()
     return result
+
+
+def _traits(network, input_layer) -> dict:
+    """What the estimator reads of a source besides its network and input
+    layer, at fit and at predict (its tags): the network's ``input_kind``,
+    whether it takes sequences of any length, the token vocabulary size."""
+    return {
+        "input_kind": getattr(network, "input_kind", None),
+        "accepts_any_length": bool(getattr(network, "accepts_any_length", False)),
+        "vocab_size": getattr(input_layer, "vocab_size", None),
+    }
 
 
 def _check_input_fits(expected: dict, given: dict, *, any_length: bool) -> None:
@@ -392,7 +447,14 @@ def _frozen_names(module: FineTunableModule, freeze) -> set:
             f"{type(module).__name__} backbone (freeze='backbone' freezes all but the head). "
             f"Its parameters are: {list(named)}."
         )
-    return {name for name in named if any(fnmatch.fnmatchcase(name, p) for p in patterns)}
+    frozen = {name for name in named if any(fnmatch.fnmatchcase(name, p) for p in patterns)}
+    if frozen == set(named):
+        raise ValueError(
+            f"The freeze pattern(s) {patterns} match every parameter of the "
+            f"{type(module).__name__} backbone, the new head included, so nothing would "
+            "train. Freeze fewer parameters: freeze='backbone' trains the head only."
+        )
+    return frozen
 
 
 def _fingerprint(source: BaseNeuralEstimator) -> str:

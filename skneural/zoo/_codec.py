@@ -5,7 +5,8 @@ on load. This codec writes plain JSON values, with tagged entries for the
 few other types a fitted estimator holds: tuples, sets, dicts with
 non-string keys, slices, numpy arrays (numeric ones go to the safetensors
 file by key, text ones stay in the JSON), numpy scalars, dtypes and scalar
-types, torch devices, a few skneural functions by name, and objects of an
+types, torch devices, file system paths (loaded as :class:`pathlib.Path`),
+a few skneural functions by name, and objects of an
 explicit list of skneural and scikit-learn classes. Decoding builds only
 those: a class or function the lists do not name is refused, so a tampered
 config can fail to load but cannot run code.
@@ -18,6 +19,8 @@ made without calling ``__init__``.
 """
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -156,6 +159,8 @@ def encode(value, arrays: dict, where: str):
         return _encode_array(value, arrays, where)
     if isinstance(value, torch.device):
         return {_TAG: "device", "value": str(value)}
+    if isinstance(value, os.PathLike):
+        return {_TAG: "path", "value": os.fsdecode(value)}
     if isinstance(value, set | frozenset):
         items = [encode(v, arrays, where) for v in sorted(value, key=repr)]
         return {_TAG: type(value).__name__, "items": items}
@@ -240,6 +245,8 @@ def decode(data, arrays: dict):
         return np.array(decode(data["values"], arrays), dtype=dtype).reshape(data["shape"])
     if tag == "device":
         return torch.device(data["value"])
+    if tag == "path":
+        return Path(data["value"])
     if tag in ("set", "frozenset"):
         return (set if tag == "set" else frozenset)(decode(v, arrays) for v in data["items"])
     if tag == "dtype":

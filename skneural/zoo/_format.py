@@ -20,6 +20,7 @@ import os
 import platform
 import shutil
 import uuid
+from collections.abc import Mapping
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -30,12 +31,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import NeuralClassifier, NeuralRegressor
 from ..nn._factory import rebuild_module
+from ..utils._files import new_file_mode
+from ._backbone import PretrainedBackbone
 from ._codec import UnsupportedValueError, decode, encode
 
 FORMAT = "skneural-pretrained"
 #: Written into every model; a model of a higher version is refused.
 FORMAT_VERSION = 1
 CONFIG, WEIGHTS, CARD, MANIFEST = "config.json", "model.safetensors", "README.md", "manifest.json"
+#: The files of a saved model: ``overwrite=True`` replaces a directory holding only these.
+_SAVED_FILES = (CONFIG, WEIGHTS, CARD, MANIFEST)
 ESTIMATORS = {cls.__name__: cls for cls in (NeuralClassifier, NeuralRegressor)}
 #: Fitted attributes not stored: the network (stored as weights), the
 #: optimizer (fine-tuning starts a new one) and scikit-learn's callback hooks.
@@ -80,7 +85,8 @@ def save_pretrained(
     license : str, default="BSD-3-Clause"
         License of the weights.
     overwrite : bool, default=False
-        Replace an existing model at ``directory``.
+        Replace the saved model at ``directory``. Only a directory that
+        holds a saved model (its files and nothing else) is ever replaced.
 
     Returns
     -------
@@ -93,9 +99,12 @@ def save_pretrained(
         For an estimator that is not a skneural estimator, or holds a value
         that cannot be stored without pickle (the message names it: a
         user-defined module, a scikit-learn transformer as preprocessing,
-        a function as a callback, ...).
+        a function as a callback, ...), and for a metric that is not a number.
     FileExistsError
-        When ``directory`` exists and ``overwrite`` is False.
+        When a saved model is at ``directory`` and ``overwrite`` is False, or
+        anything else is there: a file, a symbolic link, a directory that is
+        not a saved model or holds other files too, the current working
+        directory. Those are never replaced, even with ``overwrite=True``.
     """
     if not isinstance(estimator, tuple(ESTIMATORS.values())):
         raise TypeError(
@@ -104,10 +113,7 @@ def save_pretrained(
         )
     check_is_fitted(estimator, "module_")
     directory = Path(directory)
-    if directory.exists() and not overwrite:
-        raise FileExistsError(
-            f"{directory} exists; pass overwrite=True to replace the model in it."
-        )
+    _check_target(directory, overwrite)
     config, weights = _config_and_weights(estimator)
     config["card"] = _card(estimator, description, data, metrics, license)
     staging = directory.parent / f".{directory.name}.{uuid.uuid4().hex}.tmp"
@@ -118,6 +124,53 @@ def save_pretrained(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return directory
+
+
+def _check_target(directory: Path, overwrite: bool) -> None:
+    """Raise a ``FileExistsError`` unless ``directory`` is free, or holds a
+    saved model that ``overwrite`` allows to replace."""
+    if not (directory.exists() or directory.is_symlink()):
+        return
+    problem = _why_not_replaceable(directory)
+    if problem is not None:
+        raise FileExistsError(
+            f"Cannot save to {directory}: it {problem}. save_pretrained replaces only a "
+            "directory holding a saved model, even with overwrite=True, and left "
+            f"{directory} untouched; save to a new directory."
+        )
+    if not overwrite:
+        raise FileExistsError(
+            f"{directory} holds a saved model; pass overwrite=True to replace it."
+        )
+
+
+def _why_not_replaceable(directory: Path) -> str | None:
+    """Why replacing what is at ``directory`` could lose data (``None`` for a
+    directory holding a saved model and nothing else)."""
+    if directory.is_symlink():
+        return "is a symbolic link"
+    if not directory.is_dir():
+        return "is a file, not a saved model"
+    if not _holds_a_manifest(directory):
+        return f"is a directory that is not a saved model (it has no skneural {MANIFEST})"
+    others = sorted(p.name for p in directory.iterdir() if p.name not in _SAVED_FILES)
+    if others:
+        return (
+            f"holds a saved model and other files, {', '.join(others)}, which replacing it "
+            "would delete"
+        )
+    if directory.resolve() == Path.cwd().resolve():
+        return "is the current working directory"
+    return None
+
+
+def _holds_a_manifest(directory: Path) -> bool:
+    """Whether ``directory`` has the manifest of a saved model (its files are not checked)."""
+    try:
+        manifest = _read_json(directory / MANIFEST)
+    except (OSError, ValueError):
+        return False
+    return manifest.get("format") == FORMAT
 
 
 def _config_and_weights(estimator) -> tuple[dict, dict]:
@@ -198,7 +251,7 @@ def _card(estimator, description, data, metrics, license) -> dict:
         "input": f"{layer.kind} {tuple(layer.input_shape_)}",
         "module": estimator.module_.build_spec["module"],
         "data": data,
-        "metrics": {str(k): float(v) for k, v in (metrics or last).items()},
+        "metrics": _metric_values(last if metrics is None else metrics),
         "n_parameters": int(n_parameters),
         "epochs": int(getattr(estimator, "n_iter_", 0)),
         "license": license,
@@ -213,13 +266,37 @@ def _card(estimator, description, data, metrics, license) -> dict:
     }
 
 
+def _metric_values(metrics) -> dict:
+    """``metrics`` as a dict of names to floats, or a ``TypeError`` naming
+    the metric that is not a number."""
+    if not isinstance(metrics, Mapping):
+        raise TypeError(
+            f"metrics must be a dict of metric names to numbers, got {type(metrics).__name__}."
+        )
+    return {str(name): _metric_value(name, value) for name, value in metrics.items()}
+
+
+def _metric_value(name, value) -> float:
+    # Numbers, numpy scalars and one-element arrays have __float__; text,
+    # which float() would parse, has not.
+    if hasattr(value, "__float__"):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        f"The metric {name!r} is {value!r:.80}; metrics are numbers, e.g. "
+        "{'test_accuracy': 0.98}."
+    )
+
+
 def _write_files(folder: Path, config: dict, weights: dict) -> None:
     from safetensors.torch import save_file
 
     save_file(weights, str(folder / WEIGHTS), metadata={"format": FORMAT})
     (folder / CONFIG).write_text(json.dumps(config, indent=1), encoding="utf-8")
     # safetensors writes owner-only files; give the weights the usual mode.
-    (folder / WEIGHTS).chmod((folder / CONFIG).stat().st_mode)
+    (folder / WEIGHTS).chmod(new_file_mode(folder))
     (folder / CARD).write_text(_card_text(config), encoding="utf-8")
     manifest = {
         "format": FORMAT,
@@ -364,7 +441,8 @@ def load_pretrained(directory):
     ValueError
         For a directory that is not a saved model, a file that does not match
         its digest, a file that is not safetensors or JSON, a model of a newer
-        format version, or a config naming classes skneural does not rebuild.
+        format version, or a config naming classes skneural does not rebuild
+        or lacking an entry (the message names the file and the entry).
     """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
@@ -380,12 +458,49 @@ def load_pretrained(directory):
     name = config.get("estimator")
     if name not in ESTIMATORS:
         raise ValueError(f"{directory / CONFIG} names an unknown estimator {name!r}.")
-    estimator = ESTIMATORS[name](**decode(config["params"], tensors))
-    vars(estimator).update(decode(config["fitted"], tensors))
+    estimator = ESTIMATORS[name](**_config_entry(config, "params", tensors, directory))
+    vars(estimator).update(_config_entry(config, "fitted", tensors, directory))
     weights = {k[len("module.") :]: v for k, v in tensors.items() if k.startswith("module.")}
     estimator.module_ = _rebuilt_network(
-        decode(config["module"], tensors), weights, directory / WEIGHTS
+        _config_entry(config, "module", tensors, directory), weights, directory / WEIGHTS
     )
     estimator.device_ = torch.device("cpu")
     estimator._optimizer = None
+    if isinstance(estimator.module, PretrainedBackbone):
+        # What predict reads of the source is in the fitted model: no need to find the source.
+        estimator.module._remember(estimator.module_, estimator.input_layer_)
     return estimator
+
+
+#: The keys each entry of the config must have.
+_ENTRY_KEYS = {"params": (), "fitted": (), "module": ("build_spec", "frozen", "backbone_lr_scale")}
+
+
+def _config_entry(config: dict, name: str, tensors: dict, directory: Path) -> dict:
+    """The decoded ``name`` entry of the config in ``directory``: a dict of
+    names with the keys it must have, else a ``ValueError`` naming the entry."""
+    path = directory / CONFIG
+    if name not in config:
+        raise ValueError(
+            f"{path} has no {name!r} entry: the file was altered, or not written by "
+            "save_pretrained. The model was not loaded."
+        )
+    try:
+        entry = decode(config[name], tensors)
+    except (KeyError, TypeError, IndexError) as error:
+        raise ValueError(
+            f"The {name!r} entry of {path} is malformed ({type(error).__name__}: {error}): "
+            "the file was altered. The model was not loaded."
+        ) from None
+    if not isinstance(entry, dict) or not all(isinstance(key, str) for key in entry):
+        raise ValueError(
+            f"The {name!r} entry of {path} is a {type(entry).__name__}, not a dict of names: "
+            "the file was altered. The model was not loaded."
+        )
+    missing = [key for key in _ENTRY_KEYS[name] if key not in entry]
+    if missing:
+        raise ValueError(
+            f"The {name!r} entry of {path} lacks {', '.join(map(repr, missing))}: the file "
+            "was altered. The model was not loaded."
+        )
+    return entry

@@ -2,7 +2,9 @@
 
 import doctest
 import pickle
+import shutil
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -125,6 +127,7 @@ def test_freeze_patterns_freeze_only_what_they_match(pretrained, new_task):
             r"\['features.9.\*'\] match no parameter.*features.0.0.w",
         ),
         ("backbon", ValueError, r"freeze='backbone' freezes all but the head"),
+        ("*", ValueError, r"\['\*'\] match every parameter.*freeze='backbone' trains the head"),
         ([3], TypeError, "freeze patterns must be strings"),
         (3, TypeError, "'freeze' parameter of PretrainedBackbone must be None, an instance"),
     ],
@@ -234,6 +237,15 @@ def test_a_source_that_is_no_fitted_estimator_is_refused(source, error, match):
         backbone(source)
 
 
+@pytest.mark.parametrize("as_path", [str, Path])
+def test_a_missing_source_directory_is_named_as_such(as_path, tmp_path):
+    with pytest.raises(ValueError, match=r"missing' does not exist: a path names the directory"):
+        backbone(as_path(tmp_path / "missing"))
+    (tmp_path / "file").write_text("not a model")
+    with pytest.raises(ValueError, match=r"file' is not a directory"):
+        backbone(as_path(tmp_path / "file"))
+
+
 @pytest.mark.parametrize("settings", [{"freeze": 3}, {"backbone_lr_scale": 0}])
 def test_backbone_checks_its_settings_at_once(pretrained, settings):
     with pytest.raises(ValueError, match="parameter of PretrainedBackbone"):
@@ -272,6 +284,34 @@ def test_a_pickled_fine_tuned_estimator_keeps_training(pretrained, new_task):
     again.fit(X, y)
     assert torch.equal(again.module_.features[0][0].weight, frozen)
     assert [g["lr"] for g in again._optimizer.param_groups] == pytest.approx([1e-2, 1e-3])
+
+
+@pytest.mark.parametrize("as_path", [str, Path])
+def test_a_fitted_model_needs_its_source_directory_only_to_fit(
+    as_path, pretrained, new_task, tmp_path
+):
+    X, y = new_task
+    source = as_path(save_pretrained(pretrained, tmp_path / "source"))
+    tuned = NeuralClassifier(module=backbone(source), **TUNE).fit(X, y)
+    directory = save_pretrained(tuned, tmp_path / "tuned")
+    expected = tuned.predict_proba(X)
+    shutil.rmtree(source)  # as on another machine that got the tuned model only
+    loaded = load_pretrained(directory)
+    assert loaded.module.source == source and type(loaded.module.source) is type(source)
+    for model in (tuned, loaded, pickle.loads(pickle.dumps(loaded))):
+        np.testing.assert_array_equal(model.predict_proba(X), expected)
+        assert model.get_params()["module__source"] == source
+        assert not clone(model).__sklearn_tags__().input_tags.sparse  # images are dense
+    with pytest.raises(ValueError, match="source' does not exist"):
+        clone(loaded).fit(X, y)
+
+
+def test_what_is_remembered_of_a_source_follows_a_new_source(pretrained):
+    X, y = make_classification(n_samples=40, n_features=5, random_state=0)
+    tabular = NeuralClassifier(max_epochs=1).fit(X, y)
+    images = backbone(pretrained)
+    assert images.input_kind == "image"
+    assert images.set_params(source=tabular).input_kind is None
 
 
 def test_a_tabular_network_fine_tunes_on_new_targets():

@@ -4,6 +4,7 @@ import json
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skneural import NeuralClassifier, NeuralRegressor, load_pretrained, save_pretrained
 from skneural.augmentation import ImageAugment
+from skneural.callbacks import Checkpoint
 from skneural.zoo._format import CONFIG, MANIFEST, WEIGHTS
 
 FAST = {"max_epochs": 2, "random_state": 0}
@@ -125,6 +127,106 @@ def test_an_existing_model_is_replaced_only_when_asked(digits, tmp_path):
         load_pretrained(directory).predict_proba(X), other.predict_proba(X)
     )
     assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no staging directory left
+
+
+def _a_user_directory(path):
+    path.mkdir()
+    (path / "thesis.tex").write_text("two years of work")
+
+
+def _a_user_file(path):
+    path.write_text("notes")
+
+
+def _a_link_to_a_model(path):
+    path.symlink_to(path.parent / "m")
+
+
+def _a_model_with_other_files(path):
+    path.mkdir()
+    for name in (CONFIG, WEIGHTS, MANIFEST, "README.md"):
+        (path / name).write_bytes((path.parent / "m" / name).read_bytes())
+    (path / "notes.txt").write_text("mine")
+
+
+def _snapshot(folder):
+    return {str(p.relative_to(folder)): p.is_file() and p.read_bytes() for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (_a_user_directory, "is a directory that is not a saved model"),
+        (_a_user_file, "is a file, not a saved model"),
+        (_a_link_to_a_model, "is a symbolic link"),
+        (_a_model_with_other_files, "and other files, notes.txt, which replacing it"),
+    ],
+)
+def test_overwrite_replaces_nothing_but_a_saved_model(make, match, digits, tmp_path):
+    model, _ = _fitted("mlp", *digits)
+    save_pretrained(model, tmp_path / "m")
+    make(tmp_path / "target")
+    before = _snapshot(tmp_path)
+    for overwrite in (False, True):
+        with pytest.raises(FileExistsError, match=f"{match}.*left .* untouched"):
+            save_pretrained(model, tmp_path / "target", overwrite=overwrite)
+    assert _snapshot(tmp_path) == before  # nothing deleted, no staging or retired copy left
+
+
+def test_the_working_directory_is_never_replaced(digits, tmp_path, monkeypatch):
+    model, X = _fitted("mlp", *digits)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileExistsError, match="not a saved model"):
+        save_pretrained(model, ".", overwrite=True)
+    directory = save_pretrained(model, tmp_path / "m")
+    monkeypatch.chdir(directory)
+    with pytest.raises(FileExistsError, match="is the current working directory"):
+        save_pretrained(model, ".", overwrite=True)
+    np.testing.assert_array_equal(load_pretrained(".").predict(X), model.predict(X))
+
+
+def test_paths_in_the_parameters_load_back_as_paths(digits, tmp_path):
+    model = NeuralClassifier(callbacks=[Checkpoint(tmp_path / "ck")], **FAST).fit(*digits)
+    loaded = load_pretrained(save_pretrained(model, tmp_path / "m"))
+    assert loaded.callbacks[0].dirname == tmp_path / "ck"
+    assert isinstance(loaded.callbacks[0].dirname, Path)
+
+
+@pytest.mark.parametrize(
+    ("metrics", "match"),
+    [
+        ({"accuracy": "high"}, "The metric 'accuracy' is 'high'; metrics are numbers"),
+        ({"accuracy": "0.9"}, "The metric 'accuracy' is '0.9'"),
+        ({"accuracy": [0.9, 0.8]}, "The metric 'accuracy' is \\[0.9, 0.8\\]"),
+        ([0.9], "metrics must be a dict"),
+    ],
+)
+def test_a_metric_that_is_no_number_is_refused(metrics, match, digits, tmp_path):
+    model, _ = _fitted("mlp", *digits)
+    with pytest.raises(TypeError, match=match):
+        save_pretrained(model, tmp_path / "m", metrics=metrics)
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda config: config.pop("params"), "has no 'params' entry"),
+        (lambda config: config.pop("module"), "has no 'module' entry"),
+        (lambda config: config.update(fitted=[1, 2]), "'fitted' entry .* is a list, not a dict"),
+        (lambda config: config["module"]["items"].pop(0), "'module' entry .* lacks 'build_spec'"),
+        (lambda config: config.update(params={"$type": "tuple"}), "'params' entry .* malformed"),
+    ],
+)
+def test_a_config_missing_an_entry_is_refused(edit, match, digits, tmp_path):
+    model, _ = _fitted("mlp", *digits)
+    directory = save_pretrained(model, tmp_path / "m")
+    config = json.loads((directory / CONFIG).read_text())
+    edit(config)
+    (directory / CONFIG).write_text(json.dumps(config))
+    _rewrite_manifest(directory)
+    with pytest.raises(ValueError, match=f"{match}.*The model was not loaded"):
+        load_pretrained(directory)
 
 
 @pytest.mark.parametrize("name", [CONFIG, WEIGHTS])

@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,23 @@ import torch
 
 FORMAT = "skneural-checkpoint"
 FORMAT_VERSION = 2
+# What ``torch.load`` raises on a file that is no readable ``torch.save``
+# output. Its weights-only unpickler is plain Python: garbage bytes decode to
+# arbitrary opcodes, which fail with the raw error of whichever one broke (a
+# missing memo key, a pop from an empty stack, a short ``struct`` read, an
+# unknown encoding, an undecodable string). MemoryError and KeyboardInterrupt
+# are not among them: they say nothing about the file.
+_UNREADABLE_FILE_ERRORS = (
+    EOFError,
+    OSError,
+    RuntimeError,  # the zip reader, e.g. "failed finding central directory"
+    zipfile.BadZipFile,
+    struct.error,
+    LookupError,  # KeyError, IndexError, unknown encodings
+    ValueError,  # UnicodeDecodeError, malformed numbers
+    TypeError,
+    AssertionError,  # the legacy (non-zip) reader
+)
 
 
 def atomic_save(state: dict, path) -> Path:
@@ -181,7 +199,7 @@ def load_checkpoint(path) -> dict:
         raise ValueError(
             f"The checkpoint {name} is truncated or corrupted and cannot be read."
         ) from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError) as exc:
+    except _UNREADABLE_FILE_ERRORS as exc:
         raise ValueError(
             f"The checkpoint {name} is truncated or corrupted and cannot be read "
             f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})."

@@ -4,7 +4,7 @@ import copy
 
 from ..utils._sklearn_compat import StrOptions
 from ._base import Callback
-from ._lr_schedules import PRESETS, build_schedule, is_plateau_policy
+from ._lr_schedules import PRESETS, build_schedule, is_plateau_policy, schedule_name
 from ._monitor import monitored_value, resolve_monitor
 
 # Key under which each optimizer parameter group remembers the learning rate
@@ -115,15 +115,26 @@ class LRScheduler(Callback):
 
     def on_batch_end(self, trainer, batch, loss, **kwargs):
         if self.step_every == "batch":
-            self.scheduler_.step()
+            self._step()
 
     def on_epoch_end(self, trainer, epoch, logs, **kwargs):
         if self.step_every != "epoch":
             return
         if self.monitor_ is None:
-            self.scheduler_.step()
+            self._step()
         else:
-            self.scheduler_.step(monitored_value(logs, self.monitor_, "LRScheduler"))
+            self._step(monitored_value(logs, self.monitor_, "LRScheduler"))
+
+    def _step(self, *metric):
+        """Step the scheduler; a failure of its arithmetic (such as a zero
+        period of a scheduler class that torch does not check) names it."""
+        try:
+            self.scheduler_.step(*metric)
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ValueError(
+                f"The learning-rate schedule {schedule_name(self.policy)} with "
+                f"params={self.params!r} failed to step: {exc}"
+            ) from exc
 
     def on_train_end(self, trainer, **kwargs):
         if getattr(self, "scheduler_", None) is not None:

@@ -5,6 +5,8 @@ filling in the values that depend on the fit (the number of steps, the
 optimizer's learning rate, whether the monitored metric is minimised).
 """
 
+from numbers import Integral
+
 from torch.optim import lr_scheduler
 
 from ._monitor import metric_direction
@@ -12,12 +14,28 @@ from ._monitor import metric_direction
 _WARMUP_DEFAULTS = {"warmup_steps": 5, "start_factor": 0.1, "then": "constant", "eta_min": 0.0}
 
 
+def _positive_int(options: dict, key: str):
+    """``options[key]``, or a ``ValueError`` unless it is a positive integer.
+
+    For the lengths torch does not check: a zero ``step_size`` or ``T_max``
+    divides by zero at the first step.
+    """
+    value = options[key]
+    if not (isinstance(value, Integral) and not isinstance(value, bool) and value >= 1):
+        raise ValueError(f"{key} must be a positive integer, got {value!r}.")
+    return value
+
+
 def _step(optimizer, params, *, total_steps, monitor):
-    return lr_scheduler.StepLR(optimizer, **{"step_size": 10, "gamma": 0.1, **params})
+    options = {"step_size": 10, "gamma": 0.1, **params}
+    _positive_int(options, "step_size")
+    return lr_scheduler.StepLR(optimizer, **options)
 
 
 def _cosine(optimizer, params, *, total_steps, monitor):
-    return lr_scheduler.CosineAnnealingLR(optimizer, **{"T_max": total_steps, **params})
+    options = {"T_max": total_steps, **params}
+    _positive_int(options, "T_max")
+    return lr_scheduler.CosineAnnealingLR(optimizer, **options)
 
 
 def _one_cycle(optimizer, params, *, total_steps, monitor):
@@ -38,9 +56,7 @@ def _linear_warmup(optimizer, params, *, total_steps, monitor):
     if unknown:
         raise TypeError(f"unexpected params {sorted(unknown)}; valid: {sorted(_WARMUP_DEFAULTS)}")
     options = {**_WARMUP_DEFAULTS, **params}
-    warmup_steps, then = options["warmup_steps"], options["then"]
-    if not (isinstance(warmup_steps, int) and warmup_steps >= 1):
-        raise ValueError(f"warmup_steps must be a positive integer, got {warmup_steps!r}.")
+    warmup_steps, then = _positive_int(options, "warmup_steps"), options["then"]
     if then not in ("constant", "cosine"):
         raise ValueError(f"then must be 'constant' or 'cosine', got {then!r}.")
     warmup = lr_scheduler.LinearLR(
@@ -92,9 +108,8 @@ def build_schedule(policy, optimizer, params: dict, *, total_steps: int, monitor
     torch.optim.lr_scheduler.LRScheduler
     """
     if isinstance(policy, str):
-        name, builder = repr(policy), PRESETS[policy]
+        builder = PRESETS[policy]
     elif isinstance(policy, type) and issubclass(policy, lr_scheduler.LRScheduler):
-        name = policy.__name__
 
         def builder(optimizer, params, **context):
             return policy(optimizer, **params)
@@ -104,9 +119,19 @@ def build_schedule(policy, optimizer, params: dict, *, total_steps: int, monitor
             "policy must be a preset name or a torch.optim.lr_scheduler class, "
             f"got {type(policy).__name__}: {policy!r}."
         )
+    name = schedule_name(policy)
     try:
         return builder(optimizer, params, total_steps=total_steps, monitor=monitor)
     except TypeError as exc:
         raise TypeError(
             f"Could not build the learning-rate schedule {name} with params {sorted(params)}: {exc}"
         ) from exc
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(
+            f"Could not build the learning-rate schedule {name} with params={params!r}: {exc}"
+        ) from exc
+
+
+def schedule_name(policy) -> str:
+    """How messages name ``policy``: a preset's quoted name or the class name."""
+    return repr(policy) if isinstance(policy, str) else policy.__name__

@@ -10,14 +10,15 @@ from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._files import replacing_file_mode
 from ..utils._optional import import_optional
 from ._converters import check_exportable, register_converters
+from ._runtime import DEFAULT_OPSET, inference_session
 
-#: Opset of the default ONNX domain unless ``target_opset`` says otherwise:
-#: LayerNormalization is native from 17, and onnxruntime >= 1.14 runs 18.
-DEFAULT_OPSET = 18
 #: Default ``tolerance`` of the verification (float32 arithmetic).
 TOLERANCE = 1e-5
+#: The outputs of the graph of a classifier and of a regressor, in order.
+OUTPUT_NAMES = {"classifier": ["label", "probabilities"], "regressor": ["variable"]}
 
 
 def to_onnx(
@@ -85,7 +86,9 @@ def to_onnx(
         When the estimator is not fitted.
     ValueError
         When ``X_sample`` does not match the fitted columns (or images,
-        sequences), or the verification fails (nothing is written then).
+        sequences), onnxruntime cannot load the graph (a ``target_opset``
+        too old for the network's operators), or the verification fails
+        (nothing is written then).
     NotImplementedError
         For a step without an ONNX converter (the message names it and how
         to register one) or a part of skneural that does not export yet.
@@ -403,11 +406,17 @@ def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:
         Inputs to compare the predictions on.
     tolerance : float, default=1e-5
         See :func:`to_onnx`.
+
+    Raises
+    ------
+    ValueError
+        When onnxruntime cannot load or run the graph (e.g. a ``target_opset``
+        too old for the network's operators), the graph's outputs are those
+        of another kind of model (a classifier's graph checked against a
+        regressor, or the reverse), or its predictions differ.
     """
-    onnxruntime = import_optional("onnxruntime", extra="onnx", feature="to_onnx(check=True)")
-    session = onnxruntime.InferenceSession(
-        model.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
+    session = inference_session(model, feature="to_onnx(check=True)")
+    _check_output_names(session, estimator)
     if isinstance(X_sample, pd.DataFrame):
         first_row = X_sample.iloc[:1]
     elif sp.issparse(X_sample):
@@ -425,6 +434,19 @@ def verify(model, estimator, X_sample, *, tolerance: float = TOLERANCE) -> None:
             _compare_classifier(outputs, estimator, X, tolerance)
         else:
             _compare_regressor(outputs[0], estimator.predict(X), tolerance)
+
+
+def _check_output_names(session, estimator) -> None:
+    """Raise a ``ValueError`` unless the graph has the outputs of ``estimator``'s kind."""
+    names = [output.name for output in session.get_outputs()]
+    kind = "classifier" if is_classifier(estimator) else "regressor"
+    expected = OUTPUT_NAMES[kind]
+    if names != expected:
+        raise ValueError(
+            f"The ONNX graph has the outputs {names}, but {type(estimator).__name__} is a "
+            f"{kind}, whose graph has the outputs {expected}: verify a graph against the "
+            "model it was converted from."
+        )
 
 
 def _compare_classifier(outputs, estimator, X, tolerance) -> None:
@@ -457,12 +479,16 @@ def _compare(what, actual, expected, tolerance) -> None:
 
 
 def _write_atomically(model, path) -> None:
+    """Write ``model`` to ``path`` through a temporary file renamed over it,
+    with the permissions ``open()`` would give (a file it replaces keeps its own)."""
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
+    mode = replacing_file_mode(path)
     handle, temporary = tempfile.mkstemp(dir=directory, suffix=".onnx.tmp")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(model.SerializeToString())
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

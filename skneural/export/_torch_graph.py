@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from ..utils._optional import import_optional
+from ._runtime import inference_session
 
 #: Rows of the dummy batch the network is traced on; 2, not 1, so that no
 #: operation is specialised for a single row.
@@ -121,12 +122,7 @@ def _batch_axis_is_dynamic(model, network, input_shape) -> bool:
     """Whether ``model`` computes what ``network`` computes on batches of 1 and
     3 rows (zeros), where the export traced 2. A batch size fixed by the
     export shows as an error or as outputs of the wrong shape."""
-    onnxruntime = import_optional("onnxruntime", extra="onnx", feature="to_onnx")
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 4  # the error is the answer here, not news to log
-    session = onnxruntime.InferenceSession(
-        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
+    session = inference_session(model, feature="to_onnx", quiet=True)
     for n_rows in (1, 3):
         probe = torch.zeros((n_rows, *input_shape), dtype=torch.float32)
         try:

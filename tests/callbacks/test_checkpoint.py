@@ -126,6 +126,32 @@ def test_damaged_checkpoint_is_a_clear_error(tmp_path, classification_data, dama
     assert latest.read_bytes() == damaged  # nothing overwritten
 
 
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b"hello",  # decodes to a memo lookup of a missing key (KeyError)
+        b"j",  # a memo lookup cut short (struct.error)
+        bytes.fromhex("51 63 b5 fe 09 7f 7b 8c 5e d7 27 e5 79 e6 33 60"),  # a pop from []
+        b"\x80\x02X\x02\x00\x00\x00\xfc\xfc.",  # a string that is no UTF-8
+    ],
+    ids=["missing-memo-key", "short-read", "empty-stack", "bad-utf8"],
+)
+def test_junk_resume_file_is_a_clear_error(tmp_path, junk):
+    path = tmp_path / "latest.pt"
+    path.write_bytes(junk)
+    with pytest.raises(ValueError, match=r"latest.pt' is truncated or corrupted"):
+        load_checkpoint(path)
+
+
+def test_junk_resume_file_is_a_clear_error_in_fit(tmp_path, classification_data):
+    path = tmp_path / "latest.pt"
+    path.write_bytes(b"hello")
+    callback = Checkpoint(tmp_path, resume=str(path))
+    with pytest.raises(ValueError, match=r"latest.pt' is truncated or corrupted"):
+        NeuralClassifier(callbacks=[callback], **FAST).fit(*classification_data)
+    assert path.read_bytes() == b"hello"  # nothing overwritten
+
+
 def test_checkpoint_from_another_model_is_rejected_untouched(tmp_path, classification_data):
     X, y = classification_data
     NeuralClassifier(callbacks=[Checkpoint(tmp_path)], **{**FAST, "max_epochs": 2}).fit(X, y)

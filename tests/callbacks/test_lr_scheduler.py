@@ -124,6 +124,26 @@ def test_reduce_on_plateau_falls_back_to_train_loss(make_net, data):
         (LRScheduler("linear_warmup", params={"warmup": 3}), TypeError, "valid: "),
         (LRScheduler("linear_warmup", params={"warmup_steps": 0}), ValueError, "positive"),
         (LRScheduler("linear_warmup", params={"then": "linear"}), ValueError, "'cosine'"),
+        (
+            LRScheduler("step", params={"step_size": 0}),
+            ValueError,
+            r"schedule 'step' with params=\{'step_size': 0\}: step_size must be a positive",
+        ),
+        (
+            LRScheduler("cosine", params={"T_max": 0}),
+            ValueError,
+            r"schedule 'cosine' .*T_max must be a positive integer, got 0",
+        ),
+        (
+            LRScheduler("one_cycle", params={"total_steps": 0}),
+            ValueError,
+            r"schedule 'one_cycle' with params=\{'total_steps': 0\}: .*total_steps",
+        ),
+        (
+            LRScheduler(lr_scheduler.StepLR, params={"step_size": 0}),
+            ValueError,
+            r"schedule StepLR with params=\{'step_size': 0\} failed to step: .*by zero",
+        ),
     ],
 )
 def test_invalid_configuration_is_rejected(make_net, data, scheduler, error, match):

@@ -27,6 +27,36 @@ class StopAfter(Callback):
             trainer.should_stop = True
 
 
+class CtrlCAt(Callback):
+    """Raise ``KeyboardInterrupt`` at the end of epoch ``epoch``, as Ctrl-C does."""
+
+    def __init__(self, epoch=2):
+        self.epoch = epoch
+
+    def on_epoch_end(self, trainer, epoch, logs, **kwargs):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("cycle_epochs", [1, 3], ids=["after-a-snapshot", "before-any"])
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_ctrl_c_propagates_out_of_the_ensemble(
+    classification_data, regression_data, tiny_classifier, tiny_regressor, kind, cycle_epochs
+):
+    # The inner fit once kept the weights trained so far and the ensemble
+    # returned with fewer members, or failed for lack of a snapshot.
+    if kind == "classifier":
+        data, net, ensemble = classification_data, tiny_classifier, SnapshotEnsembleClassifier
+    else:
+        data, net, ensemble = regression_data, tiny_regressor, SnapshotEnsembleRegressor
+    snapshots = ensemble(
+        net(callbacks=[CtrlCAt(2)]), n_snapshots=3, cycle_epochs=cycle_epochs, random_state=0
+    )
+    with pytest.raises(KeyboardInterrupt):
+        snapshots.fit(*data)
+    assert not hasattr(snapshots, "estimators_")
+
+
 def test_callback_anneals_with_restarts_and_snapshots_each_cycle(regression_data, tiny_regressor):
     X, y = regression_data
     lr, min_lr, cycle = 0.05, 0.01, 4

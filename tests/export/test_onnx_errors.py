@@ -143,3 +143,37 @@ def test_verify_turns_a_graph_failing_in_onnxruntime_into_a_value_error(data, fi
     X, _ = data
     with pytest.raises(ValueError, match="graph fails on 80 row.*onnxruntime"):
         verify(to_onnx(fitted, X), fitted, X[:, :3])
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_an_opset_onnxruntime_cannot_run_is_a_value_error(data, fitted, tmp_path, check):
+    # onnxruntime's own NotImplemented exception escaped (Gemm has no kernel at opset 5).
+    path = tmp_path / "model.onnx"
+    with pytest.raises(ValueError, match=r"cannot load the ONNX graph \(opsets \{'ai.onnx': 5"):
+        to_onnx(fitted, data[0], target_opset=5, check=check, path=path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_verify_turns_a_graph_onnxruntime_cannot_load_into_a_value_error(data, fitted):
+    from skneural.export import verify
+
+    X, _ = data
+    model = to_onnx(fitted, X)
+    model.opset_import[0].version = 5  # claims an opset without kernels for its operators
+    with pytest.raises(ValueError, match="cannot load the ONNX graph.*pass a newer target_opset"):
+        verify(model, fitted, X)
+
+
+@pytest.mark.parametrize("swapped", [False, True], ids=["classifier-graph", "regressor-graph"])
+def test_verify_rejects_a_graph_of_the_other_kind_of_model(data, swapped):
+    # A classifier's graph with text labels, checked against a regressor, once
+    # subtracted strings from floats; a regressor's failed to unpack its outputs.
+    from skneural.export import verify
+
+    X, y = data
+    classifier = NeuralClassifier(**TINY).fit(X, np.array(["no", "yes"])[y])
+    regressor = NeuralRegressor(**TINY).fit(X, y.astype(float))
+    graph_of, checked = (regressor, classifier) if swapped else (classifier, regressor)
+    kind = "classifier" if swapped else "regressor"
+    with pytest.raises(ValueError, match=f"outputs .* is a {kind}, whose graph has the outputs"):
+        verify(to_onnx(graph_of, X), checked, X)

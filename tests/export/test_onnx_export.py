@@ -1,5 +1,8 @@
 """to_onnx: the graph of a fitted estimator or pipeline predicts what skneural predicts."""
 
+import os
+import stat
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -46,6 +49,30 @@ def _assert_classifier_parity(model, estimator, X):
     outputs = _run(model, X)
     np.testing.assert_array_equal(outputs["label"], estimator.predict(X))
     np.testing.assert_allclose(outputs["probabilities"], estimator.predict_proba(X), atol=1e-5)
+
+
+@pytest.fixture
+def umask_027():
+    """Run a test under the umask 027 (new files 0o640)."""
+    previous = os.umask(0o027)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+@pytest.mark.parametrize("existing_mode", [None, 0o604], ids=["new-file", "existing-file"])
+def test_the_written_file_has_the_mode_open_would_give(tmp_path, umask_027, existing_mode):
+    # It was written owner-only (0o600) whatever the umask, narrowing an existing file's mode.
+    X, y = _data()
+    clf = NeuralClassifier(**TINY).fit(X, y)
+    path = tmp_path / "model.onnx"
+    if existing_mode is not None:
+        path.touch()
+        path.chmod(existing_mode)
+    to_onnx(clf, X[:10], path=path)
+    expected = 0o640 if existing_mode is None else existing_mode
+    assert stat.S_IMODE(path.stat().st_mode) == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
 
 
 def test_numeric_pipeline_matches_predict_on_new_rows_of_any_batch_size(tmp_path):

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._files import replacing_file_mode
 from ..utils._optional import import_optional
 from ._converters import check_exportable, register_converters
-from ._runtime import DEFAULT_OPSET, inference_session
+from ._runtime import DEFAULT_OPSET, MIN_OPSET, inference_session
 
 #: Default ``tolerance`` of the verification (float32 arithmetic).
 TOLERANCE = 1e-5
@@ -71,7 +72,8 @@ def to_onnx(
         regression values, relative to ``max(1, largest |value|)``. The graph
         computes in float32, skneural in float64 after the network.
     target_opset : int, default=None
-        Opset of the default ONNX domain; ``None`` means 18.
+        Opset of the default ONNX domain, from 9 to the newest skl2onnx
+        supports; ``None`` means 18.
 
     Returns
     -------
@@ -118,7 +120,7 @@ def to_onnx(
     _check_sample(estimator, X_sample)
     register_converters()
     _check_convertible(estimator)
-    opset = DEFAULT_OPSET if target_opset is None else int(target_opset)
+    opset = _checked_opset(target_opset, skl2onnx.__max_supported_opset__)
     options = {id(final): {"zipmap": False}} if is_classifier(final) else None
     model = skl2onnx.convert_sklearn(
         estimator,
@@ -476,6 +478,22 @@ def _compare(what, actual, expected, tolerance) -> None:
             f"The ONNX graph's {what} differ from the model's by up to {gap:.3g} on X_sample, "
             f"more than the tolerance {tolerance:.3g}."
         )
+
+
+def _checked_opset(target_opset, newest: int) -> int:
+    """``target_opset`` (``None``: the default), refused unless an integer
+    from :data:`MIN_OPSET` to ``newest``."""
+    if target_opset is None:
+        return DEFAULT_OPSET
+    if isinstance(target_opset, bool) or not isinstance(target_opset, Integral):
+        raise TypeError(f"target_opset must be an integer or None, got {target_opset!r}.")
+    if not MIN_OPSET <= target_opset <= newest:
+        raise ValueError(
+            f"target_opset={target_opset} is outside the opsets the export supports here, "
+            f"{MIN_OPSET} to {newest} (the newest the installed skl2onnx converts to); "
+            f"None means {DEFAULT_OPSET}."
+        )
+    return int(target_opset)
 
 
 def _write_atomically(model, path) -> None:

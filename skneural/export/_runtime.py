@@ -5,6 +5,9 @@ from ..utils._optional import import_optional
 #: Opset of the default ONNX domain unless ``target_opset`` says otherwise:
 #: LayerNormalization is native from 17, and onnxruntime >= 1.14 runs 18.
 DEFAULT_OPSET = 18
+#: Oldest opset the exported graphs are built for: the networks' Gemm and the
+#: steps around them take their current form in opset 9.
+MIN_OPSET = 9
 
 
 def inference_session(model, *, feature: str, quiet: bool = False):

@@ -146,12 +146,31 @@ def test_verify_turns_a_graph_failing_in_onnxruntime_into_a_value_error(data, fi
 
 
 @pytest.mark.parametrize("check", [True, False])
-def test_an_opset_onnxruntime_cannot_run_is_a_value_error(data, fitted, tmp_path, check):
-    # onnxruntime's own NotImplemented exception escaped (Gemm has no kernel at opset 5).
+@pytest.mark.parametrize(
+    "opset, error, match",
+    [
+        # onnxruntime's NotImplemented (opset 5: no Gemm kernel), a graph torch
+        # split into pieces (7) and skl2onnx's RuntimeError (23) escaped before.
+        (5, ValueError, "target_opset=5 is outside .* 9 to 2"),
+        (7, ValueError, "target_opset=7 is outside"),
+        (10_000, ValueError, "target_opset=10000 is outside"),
+        (18.0, TypeError, "target_opset must be an integer or None, got 18.0"),
+    ],
+)
+def test_an_opset_the_export_does_not_support_is_a_clear_error(
+    data, fitted, tmp_path, check, opset, error, match
+):
     path = tmp_path / "model.onnx"
-    with pytest.raises(ValueError, match=r"cannot load the ONNX graph \(opsets \{'ai.onnx': 5"):
-        to_onnx(fitted, data[0], target_opset=5, check=check, path=path)
+    with pytest.raises(error, match=match):
+        to_onnx(fitted, data[0], target_opset=opset, check=check, path=path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_supported_opset_exports_a_network(data, fitted):
+    import skl2onnx
+
+    for opset in (9, skl2onnx.__max_supported_opset__):
+        assert to_onnx(fitted, data[0][:5], target_opset=opset).opset_import
 
 
 def test_verify_turns_a_graph_onnxruntime_cannot_load_into_a_value_error(data, fitted):

@@ -33,7 +33,8 @@ class CategoryCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     written as integers (``3.0`` becomes ``"3"``), so a column that mixes
     numbers and strings becomes a clean text column. A column that holds only
     numbers passes through unchanged as floats (no rare grouping) unless
-    ``numbers_as_text`` is set.
+    ``numbers_as_text`` is set. A column entirely missing in ``fit`` passes
+    through as numbers when its dtype is numeric, and is text otherwise.
 
     Values never seen in ``fit`` are cleaned the same way but never grouped
     as rare: they stay distinct, so that an encoder downstream can treat them
@@ -64,7 +65,8 @@ class CategoryCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     categories_ : list of ndarray
         For each column, the categories the output can hold (sorted), the
         rare label included when a category was grouped. A column that
-        passes through as numbers lists its distinct numbers.
+        passes through as numbers lists its distinct numbers. Empty for a
+        column entirely missing in ``fit``.
     rare_categories_ : list of ndarray
         For each column, the cleaned categories replaced by ``rare_label``.
     n_features_in_ : int
@@ -135,7 +137,7 @@ class CategoryCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.rare_categories_ = []
         for position in range(frame.shape[1]):
             codes, uniques = self._distinct(frame, position)
-            if self._passes_as_numbers(uniques):
+            if self._passes_as_numbers(frame.iloc[:, position], uniques):
                 state, categories, rare = None, np.sort(uniques.astype(np.float64)), []
             else:
                 counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
@@ -190,8 +192,18 @@ class CategoryCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         codes, uniques = pd.factorize(values)
         return codes, np.asarray(uniques, dtype=object)
 
-    def _passes_as_numbers(self, uniques) -> bool:
-        return not self.numbers_as_text and all(is_number(value) for value in uniques)
+    def _passes_as_numbers(self, values, uniques) -> bool:
+        """Whether a column passes through as numbers.
+
+        It does when its distinct values ``uniques`` are all numbers or, when
+        it has none (it is entirely missing), when its dtype is numeric.
+        """
+        if self.numbers_as_text:
+            return False
+        if len(uniques):
+            return all(is_number(value) for value in uniques)
+        dtype = values.dtype
+        return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
     def _text(self, value):
         """Clean text of one value, or ``None`` for a missing-value marker."""
@@ -239,8 +251,8 @@ class CategoryCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         text = [value for value in uniques if not is_number(value)]
         if text:
             raise ValueError(
-                f"{type(self).__name__} saw only numbers in column "
-                f"{column_label(frame, position)} during fit, but it now holds "
+                f"{type(self).__name__} read column {column_label(frame, position)} "
+                "as numbers during fit, but it now holds "
                 f"{text[:3]!r}; fit on data of the same kind or set numbers_as_text=True."
             )
         return uniques.astype(np.float64)

@@ -63,6 +63,14 @@ def infer_kind(values: pd.Series) -> str | None:
     return None
 
 
+def check_scalars(values: pd.Series, column: str):
+    """Raise a ``TypeError`` naming the column if a value is not a string, a number or a boolean.
+
+    Run before anything hashes the values (a list or a dict cannot be hashed).
+    """
+    check_value_types(values.astype(object), _SCALAR_TYPES, _SCALAR_TYPES_IN_WORDS, _OWNER, column)
+
+
 def mixes_numbers_and_text(values: pd.Series) -> bool:
     """Whether an object column holds both numbers and strings."""
     if not pd.api.types.is_object_dtype(values.dtype):
@@ -82,7 +90,7 @@ def as_float(values: pd.Series, column: str) -> np.ndarray:
         result = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     else:
         objects = values.astype(object)
-        check_value_types(objects, _SCALAR_TYPES, _SCALAR_TYPES_IN_WORDS, _OWNER, column)
+        check_scalars(objects, column)
         objects = objects.map(_strip).mask(objects.map(_is_marker).astype(bool))
         parsed = pd.to_numeric(objects, errors="coerce")
         unreadable = objects[parsed.isna() & objects.notna()]
@@ -107,7 +115,7 @@ def as_binary(values: pd.Series, column: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
     objects = values.astype(object)
-    check_value_types(objects, _SCALAR_TYPES, _SCALAR_TYPES_IN_WORDS, _OWNER, column)
+    check_scalars(objects, column)
     codes, distinct = pd.factorize(objects)
     mapped = np.array([_binary(value) for value in distinct] + [np.nan], dtype=np.float64)
     unreadable = [value for value, code in zip(distinct, mapped, strict=False) if code < 0]

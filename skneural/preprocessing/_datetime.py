@@ -14,7 +14,8 @@ from ._validation import check_value_types, column_label, is_number, validate_fr
 _CALENDAR = ("year", "month", "day", "day_of_week")
 # Period and first value of each component encoded on a circle.
 _CYCLES = {"month": (12, 1), "day_of_week": (7, 0), "hour": (24, 0)}
-_DATETIME_TYPES = (str, numbers.Real, datetime.date, np.datetime64)
+_DATETIME_OBJECTS = (datetime.date, np.datetime64)
+_DATETIME_TYPES = (str, numbers.Real, *_DATETIME_OBJECTS)
 _DATETIME_TYPES_IN_WORDS = "a string, a number or a datetime"
 
 
@@ -221,9 +222,33 @@ def parse_datetimes(values: pd.Series, *, format, unit, owner: str, column: str)
         raise ValueError(f"{owner} cannot read column {column} as datetimes: {exc}") from exc
     unparsed = values[parsed.isna() & values.notna()]
     if len(unparsed):
+        _check_time_zones(values, unparsed, owner, column)
         raise ValueError(
             f"{owner} cannot parse {len(unparsed)} value(s) of column {column} as "
             f"datetimes, e.g. {unparsed.unique()[:3].tolist()!r}; pass their format "
             "(e.g. '%d/%m/%Y', or 'mixed' to parse each value on its own) or clean them."
         )
     return parsed
+
+
+def _check_time_zones(values: pd.Series, unparsed: pd.Series, owner: str, column: str):
+    """Raise a ``ValueError`` if datetime objects went unparsed because of mixed time zones.
+
+    pandas cannot put datetimes of several time zones in one column: it reads
+    those that do not match as missing, and no ``format`` helps.
+    """
+    if not any(isinstance(value, _DATETIME_OBJECTS) for value in unparsed):
+        return
+    zones = {_time_zone(value) for value in values if isinstance(value, _DATETIME_OBJECTS)}
+    if len(zones) > 1:
+        raise ValueError(
+            f"{owner} cannot read column {column} as datetimes: it mixes time zones "
+            f"({sorted(zones)}). Convert it to one time zone first, e.g. to UTC with "
+            "pd.to_datetime(X[column], utc=True) (which reads datetimes without a time "
+            "zone as UTC)."
+        )
+
+
+def _time_zone(value) -> str:
+    zone = getattr(value, "tzinfo", None)
+    return "no time zone" if zone is None else str(zone)

@@ -26,6 +26,7 @@ from ._columns import (
     as_binary,
     as_float,
     booleans_to_float,
+    check_scalars,
     infer_kind,
     mixes_numbers_and_text,
     numbers_to_float,
@@ -76,7 +77,9 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
     new, missing or reordered columns raise a ``ValueError`` naming them.
 
     A NumPy array is accepted when it is numeric; its columns are then
-    numeric (or boolean, for a bool array).
+    numeric (or boolean, for a bool array). Given to ``transform`` after
+    ``fit`` on a DataFrame, it is read by position, after scikit-learn's
+    warning that it has no feature names.
 
     Parameters
     ----------
@@ -283,20 +286,21 @@ list of str, default=None
         for position in range(frame.shape[1]):
             if position in kinds:
                 continue
-            values = frame.iloc[:, position]
+            values, column = frame.iloc[:, position], column_label(frame, position)
             kind = infer_kind(values)
             if kind is None:
                 raise TypeError(
-                    f"{type(self).__name__} cannot use column {column_label(frame, position)} "
-                    f"of dtype {values.dtype}; convert it, declare its kind in one of "
-                    "numeric_columns, boolean_columns, datetime_columns or "
-                    "categorical_columns, or drop it."
+                    f"{type(self).__name__} cannot use column {column} of dtype "
+                    f"{values.dtype}; convert it, declare its kind in one of numeric_columns, "
+                    "boolean_columns, datetime_columns or categorical_columns, or drop it."
                 )
+            if kind == "categorical":  # the kind of object columns holding lists or dicts
+                check_scalars(values, column)
             if mixes_numbers_and_text(values):
                 warnings.warn(
-                    f"Column {column_label(frame, position)} mixes numbers and text; it is "
-                    "treated as categorical (numbers become text). If its text only marks "
-                    "missing values, clean it or declare it in numeric_columns.",
+                    f"Column {column} mixes numbers and text; it is treated as categorical "
+                    "(numbers become text). If its text only marks missing values, clean it "
+                    "or declare it in numeric_columns.",
                     UserWarning,
                     stacklevel=4,
                 )

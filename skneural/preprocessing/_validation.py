@@ -18,6 +18,9 @@ def validate_frame(estimator, X, *, reset: bool, numeric_only: bool = False) -> 
     categories or datetimes); anything else goes through scikit-learn's
     ``check_array`` (2-D, not sparse, not complex, at least one row and one
     column) and is wrapped in a DataFrame with columns ``0 .. n_features - 1``.
+    When ``fit`` saw column names and ``X`` has none (an array, or non-string
+    column names), the columns are taken by position and given the fitted
+    names, after scikit-learn's warning.
 
     Parameters
     ----------
@@ -45,7 +48,7 @@ def validate_frame(estimator, X, *, reset: bool, numeric_only: bool = False) -> 
         duplicated = X.columns[X.columns.duplicated()].unique().tolist()
         if duplicated:
             raise ValueError(f"{name} needs unique column names; {duplicated} appear twice.")
-        return X
+        return _named_as_in_fit(estimator, X, reset=reset)
     try:
         X = validate_data(
             estimator,
@@ -61,7 +64,21 @@ def validate_frame(estimator, X, *, reset: bool, numeric_only: bool = False) -> 
                 f"pandas DataFrame; a NumPy array must be numeric ({exc})."
             ) from exc
         raise
-    return pd.DataFrame(X)
+    return _named_as_in_fit(estimator, pd.DataFrame(X), reset=reset)
+
+
+def _named_as_in_fit(estimator, frame: pd.DataFrame, *, reset: bool) -> pd.DataFrame:
+    """``frame`` with the column names seen in ``fit``, when it has none of its own.
+
+    scikit-learn takes the columns by position, after warning that X has no
+    valid feature names (an array, or a DataFrame whose column names are not
+    all strings). With the fitted names, steps fitted on named columns (a
+    ``ColumnTransformer``) find them.
+    """
+    names = None if reset else getattr(estimator, "feature_names_in_", None)
+    if names is None or frame.columns.tolist() == names.tolist():
+        return frame
+    return frame.set_axis(names, axis=1)
 
 
 def column_label(frame: pd.DataFrame, position: int) -> str:

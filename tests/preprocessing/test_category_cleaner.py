@@ -97,3 +97,22 @@ def test_pandas_output_keeps_column_names_and_index():
     out = CategoryCleaner().set_output(transform="pandas").fit_transform(frame)
     assert list(out.columns) == ["a", "b"]
     assert list(out.index) == [10, 20]
+
+
+@pytest.mark.parametrize("dtype", ["string", object, "category"])
+def test_a_text_column_entirely_missing_in_fit_lets_new_values_through(dtype):
+    # A cross-validation fold can hold none of a sparse column's values.
+    cleaner = CategoryCleaner().fit(pd.DataFrame({"city": pd.Series([None, None], dtype=dtype)}))
+    assert cleaner.categories_[0].dtype == object
+    assert cleaner.categories_[0].size == 0
+    out = cleaner.transform(pd.DataFrame({"city": pd.Series([" Paris", None], dtype=dtype)}))
+    assert out[0, 0] == "Paris"
+    assert pd.isna(out[1, 0])
+
+
+def test_a_numeric_column_entirely_missing_in_fit_passes_through_as_numbers():
+    cleaner = CategoryCleaner().fit(pd.DataFrame({"n": [np.nan, np.nan]}))
+    assert cleaner.categories_[0].dtype == np.float64
+    out = cleaner.transform(pd.DataFrame({"n": [2.0, np.nan]}))
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out[:, 0], [2.0, np.nan])

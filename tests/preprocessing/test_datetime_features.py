@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skneural.preprocessing import DatetimeFeatures
+from skneural.preprocessing import DatetimeFeatures, TabularPreprocessor
 
 CALENDAR = ["year", "month", "day", "day_of_week"]
 CYCLES = ["month_sin", "month_cos", "day_of_week_sin", "day_of_week_cos"]
@@ -87,3 +87,17 @@ def test_unparseable_text_at_transform_is_rejected():
 def test_values_that_are_not_datetimes_are_rejected(column, error, match):
     with pytest.raises(error, match=match):
         DatetimeFeatures().fit(pd.DataFrame({"when": column}))
+
+
+@pytest.mark.parametrize("transformer", [DatetimeFeatures, TabularPreprocessor])
+@pytest.mark.parametrize(
+    "second",
+    [pd.Timestamp("2024-02-01", tz="Europe/Paris"), pd.Timestamp("2024-02-01")],
+    ids=["other zone", "no zone"],
+)
+def test_datetimes_in_mixed_time_zones_are_rejected_with_the_fix(transformer, second):
+    column = pd.Series([pd.Timestamp("2024-01-01", tz="UTC"), second, None], dtype=object)
+    with pytest.raises(
+        ValueError, match=r"column 'when' as datetimes: it mixes time zones.*utc=True"
+    ):
+        transformer().fit(pd.DataFrame({"when": column}))

@@ -256,6 +256,42 @@ def test_numeric_arrays_are_accepted_and_text_arrays_are_explained():
         TabularPreprocessor().fit(np.array([["a", "b"], ["c", "d"]], dtype=object))
 
 
+FRAME_AND_ARRAY = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [5.0, 6.0, 7.0, 80.0]})
+
+
+@pytest.mark.parametrize(
+    "fitted_on, given, warning",
+    [
+        (FRAME_AND_ARRAY, FRAME_AND_ARRAY.to_numpy(), "X does not have valid feature names"),
+        (FRAME_AND_ARRAY, FRAME_AND_ARRAY.set_axis([0, 1], axis=1), "not have valid feature"),
+        (FRAME_AND_ARRAY.to_numpy(), FRAME_AND_ARRAY, "X has feature names"),
+    ],
+    ids=["array after frame", "unnamed frame after frame", "frame after array"],
+)
+def test_columns_are_taken_by_position_between_arrays_and_frames(fitted_on, given, warning):
+    # As in scikit-learn: a warning, and the columns read in the order seen in fit.
+    preprocessor = TabularPreprocessor().fit(fitted_on)
+    with pytest.warns(UserWarning, match=warning):
+        out = preprocessor.transform(given)
+    np.testing.assert_array_equal(out, preprocessor.transform(fitted_on))
+
+
+def test_a_text_array_after_fitting_on_a_frame_is_rejected():
+    frame = pd.DataFrame({"a": [1.0, 2.0], "c": ["x", "y"]})
+    preprocessor = TabularPreprocessor().fit(frame)
+    with pytest.warns(UserWarning, match="valid feature names"):
+        with pytest.raises(ValueError, match="only inside a pandas DataFrame"):
+            preprocessor.transform(frame.to_numpy())
+
+
+@pytest.mark.parametrize("value", [[1], {"k": 1}, {1}], ids=["list", "dict", "set"])
+def test_values_that_are_not_scalars_are_rejected_naming_the_column(value):
+    frame = pd.DataFrame({"ok": [1, 2, 3], "odd": pd.Series([value, value, "x"], dtype=object)})
+    match = f"TabularPreprocessor found a value of type {type(value).__name__} in column 'odd'"
+    with pytest.raises(TypeError, match=match):
+        TabularPreprocessor().fit(frame)
+
+
 def test_pandas_output_is_named_and_keeps_the_index():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": ["x", "y", "x"]}, index=[7, 8, 9])
     out = TabularPreprocessor().set_output(transform="pandas").fit(frame).transform(frame)

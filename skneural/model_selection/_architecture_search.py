@@ -154,6 +154,13 @@ class ArchitectureSearchCV(TrialSearchCV):
         The scorer used.
     n_splits_ : int
         Number of cross-validation folds.
+    n_features_in_ : int
+        Number of features seen during ``fit``; only with ``refit=True`` and a
+        best estimator that has it.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of the features seen during ``fit`` (when ``X`` has string
+        column names); only with ``refit=True`` and a best estimator that has
+        them.
     space_ : ArchitectureSpace
         The space searched.
     controller_ : object

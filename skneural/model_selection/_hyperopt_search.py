@@ -70,6 +70,13 @@ class HyperoptSearchCV(TrialSearchCV):
     refit_time_ : float
     scorer_ : callable
     n_splits_ : int
+    n_features_in_ : int
+        Number of features seen during ``fit``; only with ``refit=True`` and a
+        best estimator that has it.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of the features seen during ``fit`` (when ``X`` has string
+        column names); only with ``refit=True`` and a best estimator that has
+        them.
     trials_ : hyperopt.Trials
         Hyperopt's record of the search.
 
@@ -145,16 +152,21 @@ class HyperoptSearchCV(TrialSearchCV):
 
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         trials = hyperopt.Trials()
-        hyperopt.fmin(
-            objective,
-            space,
-            algo=getattr(hyperopt, _ALGORITHMS[self.algo]).suggest,
-            max_evals=self.max_evals,
-            trials=trials,
-            rstate=np.random.default_rng(seed),
-            show_progressbar=False,
-            return_argmin=False,
-        )
+        try:
+            hyperopt.fmin(
+                objective,
+                space,
+                algo=getattr(hyperopt, _ALGORITHMS[self.algo]).suggest,
+                max_evals=self.max_evals,
+                trials=trials,
+                rstate=np.random.default_rng(seed),
+                show_progressbar=False,
+                return_argmin=False,
+            )
+        except hyperopt.exceptions.AllTrialsFailed:
+            # fmin looks up the best trial even with return_argmin=False, after
+            # the last one; the summary of the candidates says they all failed.
+            pass
         return candidates, {"trials_": trials}
 
     def _checked_space(self, hyperopt, estimator):

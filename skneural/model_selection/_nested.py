@@ -41,9 +41,12 @@ def nested_cross_validate(
         The outer splits.
     scoring : str, callable or None, default=None
         Outer scorer; ``None`` uses ``search.score``, that is the search's own
-        scoring.
+        scoring (its ``refit`` metric when it has several). One scorer only:
+        a list or dict of metrics is refused.
     groups : array-like of shape (n_samples,), default=None
-        Group labels for a group-aware outer ``cv``.
+        Group labels for a group-aware outer ``cv``. The labels of each outer
+        training fold are also passed to the search's ``fit``, so its inner
+        ``cv`` can be group-aware too (a ``GroupKFold``, ...).
     n_jobs : int or None, default=None
         Outer folds run in parallel (each search's ``n_jobs`` applies inside).
     verbose : int, default=0
@@ -57,7 +60,9 @@ def nested_cross_validate(
     dict
         ``test_score`` (ndarray, one outer score per fold), ``best_params``
         (list of the parameters chosen in each fold), ``best_inner_score``
-        (ndarray, each search's ``best_score_``), ``fit_time`` and
+        (ndarray, each search's ``best_score_``; with a callable ``refit``,
+        which sets none, the chosen candidate's ``mean_test_score``, or NaN
+        when the search has several metrics), ``fit_time`` and
         ``score_time`` (ndarray, seconds), and ``estimator`` (list of fitted
         searches) with ``return_estimator=True``. ``pandas.DataFrame(result)``
         shows one row per outer fold.
@@ -88,11 +93,18 @@ def nested_cross_validate(
             "nested_cross_validate scores each fold's refit best estimator; set refit=True "
             "(or the name of the metric to refit) on the search."
         )
+    if not (scoring is None or isinstance(scoring, str) or callable(scoring)):
+        raise ValueError(
+            "nested_cross_validate scores the outer folds with one scorer: scoring must be "
+            f"a str, a callable or None, got {type(scoring).__name__} {scoring!r}. For "
+            "several metrics, call it once per metric."
+        )
     scores = cross_validate(
         search,
         X,
         y,
         groups=groups,
+        params=None if groups is None else {"groups": groups},
         cv=cv,
         scoring=scoring,
         n_jobs=n_jobs,
@@ -104,10 +116,23 @@ def nested_cross_validate(
     result = {
         "test_score": scores["test_score"],
         "best_params": [fitted.best_params_ for fitted in searches],
-        "best_inner_score": np.array([fitted.best_score_ for fitted in searches]),
+        "best_inner_score": np.array([_best_inner_score(fitted) for fitted in searches]),
         "fit_time": scores["fit_time"],
         "score_time": scores["score_time"],
     }
     if return_estimator:
         result["estimator"] = searches
     return result
+
+
+def _best_inner_score(search) -> float:
+    """The search's ``best_score_``, which a callable ``refit`` does not set.
+
+    Without it, the mean inner score of the chosen candidate when the search
+    has a single metric, else NaN (no one score stands for the candidate).
+    """
+    if hasattr(search, "best_score_"):
+        return search.best_score_
+    if "mean_test_score" not in search.cv_results_:  # several metrics
+        return np.nan
+    return search.cv_results_["mean_test_score"][search.best_index_]

@@ -105,6 +105,13 @@ class OptunaSearchCV(TrialSearchCV):
         The scorer used.
     n_splits_ : int
         Number of cross-validation folds.
+    n_features_in_ : int
+        Number of features seen during ``fit``; only with ``refit=True`` and a
+        best estimator that has it.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of the features seen during ``fit`` (when ``X`` has string
+        column names); only with ``refit=True`` and a best estimator that has
+        them.
     study_ : optuna.study.Study
         The study (with every trial of a shared study, also other processes').
 

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from numbers import Integral
 
 from sklearn.base import is_classifier
 
@@ -25,7 +26,13 @@ class LayerSizes:
     Parameters
     ----------
     *sizes : int
-        Width of each hidden layer.
+        Width of each hidden layer; integers only (a float such as ``3.7``
+        is refused rather than truncated).
+
+    Raises
+    ------
+    TypeError
+        If a width is not an integer.
 
     Examples
     --------
@@ -36,6 +43,12 @@ class LayerSizes:
     """
 
     def __init__(self, *sizes: int):
+        for size in sizes:
+            if not isinstance(size, Integral) or isinstance(size, bool):
+                raise TypeError(
+                    f"LayerSizes takes integer layer widths, got {size!r} "
+                    f"({type(size).__name__}); pass e.g. LayerSizes(64, 32)."
+                )
         self.sizes = tuple(int(size) for size in sizes)
 
     def __iter__(self):

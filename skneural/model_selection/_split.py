@@ -39,8 +39,9 @@ def train_val_test_split(
     stratify : array-like of shape (n_samples,), default=None
         Class labels to stratify on; needs ``shuffle=True``.
     groups : array-like of shape (n_samples,), default=None
-        Group labels; no group is split across two parts. Cannot be
-        combined with ``stratify``.
+        Group labels; no group is split across two parts. Every row needs a
+        label: a missing one (``None``, NaN) is refused, since the row could
+        belong to no part. Cannot be combined with ``stratify``.
     random_state : int, RandomState instance or None, default=None
         Seed of the shuffling; an int gives the same split on every call.
     shuffle : bool, default=True
@@ -59,8 +60,8 @@ def train_val_test_split(
     ------
     ValueError
         If the sizes leave a part empty, if ``stratify`` is combined with
-        ``groups`` or with ``shuffle=False``, or if a class has too few rows
-        to be stratified.
+        ``groups`` or with ``shuffle=False``, if a class has too few rows
+        to be stratified, or if ``groups`` is not 1-D or has missing labels.
 
     See Also
     --------
@@ -93,7 +94,7 @@ def train_val_test_split(
     if groups is None:
         parts = _split_rows(n_rows, val_size, test_size, stratify, rng, shuffle)
     else:
-        parts = _split_groups(np.asarray(groups), val_size, test_size, rng, shuffle)
+        parts = _split_groups(_group_codes(groups), val_size, test_size, rng, shuffle)
     return [_safe_indexing(array, rows) for array in arrays for rows in parts]
 
 
@@ -134,8 +135,25 @@ def _split_rows(n_rows, val_size, test_size, stratify, rng, shuffle):
     return train, val, test
 
 
-def _split_groups(groups, val_size, test_size, rng, shuffle):
-    codes, _ = pd.factorize(groups)  # groups numbered in order of first appearance
+def _group_codes(groups) -> np.ndarray:
+    """Group numbers of the rows, in order of first appearance; labels checked."""
+    groups = np.asarray(groups)
+    if groups.ndim != 1:
+        raise ValueError(
+            f"groups must be 1-D, one label per row, got an array of shape {groups.shape}."
+        )
+    codes, _ = pd.factorize(groups)
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        raise ValueError(
+            f"groups has {missing.size} missing labels (None or NaN), the first at row "
+            f"{missing[0]}; such rows would belong to no part. Give every row a group label, "
+            "e.g. fill the missing ones with a label of their own."
+        )
+    return codes
+
+
+def _split_groups(codes, val_size, test_size, rng, shuffle):
     n_groups = codes.max() + 1
     n_val, n_test = _part_sizes(n_groups, val_size, test_size, "groups")
     order = rng.permutation(n_groups) if shuffle else np.arange(n_groups)

@@ -287,6 +287,8 @@ class TrialSearchCV(BaseSearchCV):
             with self._refit_task(task, best, X, y):
                 best.fit(X, y, **fit_params)
             attributes.update(best_estimator_=best, refit_time_=time.perf_counter() - started)
+            if hasattr(best, "feature_names_in_"):
+                attributes["feature_names_in_"] = best.feature_names_in_
         if task is not None:
             task.call_on_fit_task_end(estimator=self, X=X, y=y)
         vars(self).update(attributes)

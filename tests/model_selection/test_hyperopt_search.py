@@ -79,3 +79,15 @@ def test_missing_hyperopt_names_the_extra(monkeypatch, small_classification):
     search = HyperoptSearchCV(NeuralClassifier(**TINY), max_evals=1)
     with pytest.raises(ImportError, match=r"pip install skneural\[hyperopt\]"):
         search.fit(*small_classification)
+
+
+def test_a_search_where_every_candidate_fails_has_no_result(small_classification):
+    estimator = NeuralClassifier(**{**TINY, "hidden_layer_sizes": (-1,)})
+    space = {"lr": hp.uniform("lr", 1e-3, 1e-1)}
+    search = HyperoptSearchCV(estimator, space, max_evals=2, cv=2)
+    with (
+        pytest.warns(FitFailedWarning),
+        pytest.raises(ValueError, match=r"None of the 2 candidates completed .*'FAIL': 2"),
+    ):
+        search.fit(*small_classification)
+    assert not hasattr(search, "cv_results_")

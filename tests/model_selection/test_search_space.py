@@ -108,6 +108,16 @@ def test_layer_sizes_is_one_value_that_estimators_accept(small_classification):
     assert [layer.out_features for layer in linear] == [8, 4, 2]
 
 
+def test_layer_sizes_keeps_numpy_integers():
+    assert LayerSizes(np.int64(8), 4).sizes == (8, 4)
+
+
+@pytest.mark.parametrize("width", [3.7, 4.0, "4", True])
+def test_layer_sizes_refuses_widths_that_are_not_integers(width):
+    with pytest.raises(TypeError, match="integer layer widths, got"):
+        LayerSizes(8, width)
+
+
 @pytest.mark.parametrize("backend", ["pytorch", "", None])
 def test_unknown_backend_is_rejected(backend):
     with pytest.raises(ValueError, match="backend must be one of"):

@@ -105,11 +105,19 @@ def test_without_shuffle_parts_are_consecutive():
             {"val_size": 0.2, "test_size": 0.2, "groups": [0] * 5 + [1] * 5},
             "leave no training groups",
         ),
+        ({"val_size": 1, "test_size": 1, "groups": np.zeros((10, 2))}, r"1-D.*shape \(10, 2\)"),
     ],
 )
 def test_bad_arguments_are_rejected(params, match):
     with pytest.raises(ValueError, match=match):
         train_val_test_split(np.zeros((10, 1)), **params)
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA], ids=["None", "nan", "pd.NA"])
+def test_missing_group_labels_are_refused_not_dropped(missing):
+    groups = pd.Series(["a", "a", missing, "b", "c", "d"], dtype=object)
+    with pytest.raises(ValueError, match="1 missing labels .* first at row 2"):
+        train_val_test_split(np.arange(6), val_size=1, test_size=1, groups=groups)
 
 
 def test_at_least_one_array_is_needed():

@@ -6,8 +6,10 @@ batch is reduced (see :func:`reduce_batch_loss`).
 """
 
 import copy
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Real
 
 import torch
 import torch.nn.functional as F
@@ -83,8 +85,17 @@ def _custom_loss(loss, loss_params: dict) -> Callable:
     """Wrap a user loss so it returns per-sample values when it can.
 
     A loss class (``torch.nn.CrossEntropyLoss``, as skorch users pass it) is
-    instantiated with ``loss_params``.
+    instantiated with ``loss_params``; a loss that is already callable (a
+    function or a built loss object) takes none.
     """
+    if loss_params and not isinstance(loss, type):
+        raise ValueError(
+            f"loss_params {sorted(loss_params)} cannot be applied to loss={_loss_name(loss)}: "
+            "they are the options of a named loss or the constructor arguments of a loss "
+            "class, and this loss is already callable. Bind its options yourself (e.g. "
+            "loss=functools.partial(my_loss, gamma=2)) and leave loss_params empty, or pass "
+            "the loss class with loss_params."
+        )
     if isinstance(loss, type):
         try:
             loss = loss(**loss_params)
@@ -110,6 +121,30 @@ def _custom_loss(loss, loss_params: dict) -> Callable:
         return _rowwise(values) if values.ndim else values
 
     return function
+
+
+def _loss_name(loss) -> str:
+    """How the error messages write a user's ``loss``: ``my_loss`` for a
+    function or class, ``MSELoss()`` for a loss object."""
+    return getattr(loss, "__name__", None) or f"{type(loss).__name__}()"
+
+
+def _is_softmax_cross_entropy(loss) -> bool:
+    """Whether ``loss`` is torch's softmax cross-entropy (function, class or object)."""
+    loss_class = loss if isinstance(loss, type) else type(loss)
+    return loss is F.cross_entropy or issubclass(loss_class, nn.CrossEntropyLoss)
+
+
+def _check_regression_custom_loss(loss, n_outputs: int) -> None:
+    """Refuse a softmax cross-entropy on a single output: the softmax of one
+    value is always 1, so the loss is 0 for every row and nothing is learned."""
+    if n_outputs == 1 and _is_softmax_cross_entropy(loss):
+        raise ValueError(
+            f"loss={_loss_name(loss)} is a softmax cross-entropy, a classification loss that "
+            "needs one output per class (at least 2), but this regressor has a single output, "
+            "on which the loss is 0 for every row. Use NeuralClassifier for class labels, or a "
+            "regression loss for a numeric target."
+        )
 
 
 def classification_loss(
@@ -189,6 +224,7 @@ def _smoothed_binary_bce(smoothing: float) -> Callable:
 def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
     """Resolve a regressor's ``loss`` parameter (targets are float ``(n, k)``)."""
     if callable(loss):
+        _check_regression_custom_loss(loss, n_outputs)
         return LossSpec(_custom_loss(loss, loss_params), n_outputs, LINKS["identity"])
     _check_loss_params(loss, loss_params)
     if loss == "squared_error":
@@ -197,15 +233,13 @@ def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
     if loss == "absolute_error":
         function = lambda y_pred, y_true: _rowwise((y_pred - y_true).abs())  # noqa: E731
     elif loss == "huber":
-        delta = float(loss_params.get("delta", 1.0))
+        delta = _number_loss_param(loss_params, "delta", 1.0, _POSITIVE_FINITE)
 
         def function(y_pred, y_true):
             return _rowwise(F.huber_loss(y_pred, y_true, reduction="none", delta=delta))
 
     elif loss == "quantile":
-        quantile = float(loss_params.get("quantile", 0.5))
-        if not 0 < quantile < 1:
-            raise ValueError(f"loss_params['quantile'] must be in (0, 1), got {quantile}.")
+        quantile = _number_loss_param(loss_params, "quantile", 0.5, _QUANTILE)
 
         def function(y_pred, y_true):
             residual = y_true - y_pred
@@ -218,6 +252,29 @@ def regression_loss(loss, loss_params: dict, *, n_outputs: int) -> LossSpec:
 
         return LossSpec(function, n_outputs, LINKS["exp"], standardizable=False)
     return LossSpec(function, n_outputs, LINKS["identity"])
+
+
+@dataclass(frozen=True)
+class _Range:
+    """An open interval ``(low, high)`` of valid values, and how messages say it."""
+
+    low: float
+    high: float
+    description: str
+
+
+_POSITIVE_FINITE = _Range(0.0, math.inf, "a finite number > 0")
+_QUANTILE = _Range(0.0, 1.0, "a single number in (0, 1) (fit one estimator per quantile)")
+
+
+def _number_loss_param(loss_params: dict, key: str, default: float, valid: _Range) -> float:
+    """``loss_params[key]`` (or ``default``) as a float, checked to be a real
+    number inside ``valid`` before training (torch would fail at the first
+    batch, or train on NaN)."""
+    value = loss_params.get(key, default)
+    if isinstance(value, Real) and not isinstance(value, bool) and valid.low < value < valid.high:
+        return float(value)
+    raise ValueError(f"loss_params[{key!r}] must be {valid.description}, got {value!r}.")
 
 
 def reduce_batch_loss(

@@ -13,6 +13,9 @@ OPTIMIZERS = {
 }
 
 
+#: Optimizer arguments that come from the estimator's parameters of the same name.
+_ESTIMATOR_SETTINGS = {"lr", "weight_decay"}
+
 #: Optimizers with a fused single-kernel step on CPU and CUDA (measured ~14%
 #: faster per fit than the per-tensor loop on a small CPU MLP, same results).
 _FUSABLE = (torch.optim.Adam, torch.optim.AdamW)
@@ -29,7 +32,10 @@ def build_optimizer(optimizer, module, *, lr, weight_decay, optimizer_params):
     ``lr * s``; any other module one group at ``lr``. Adam and AdamW use
     their fused implementation unless ``optimizer_params`` chooses one
     (``fused`` or ``foreach``) or a parameter lives on a device without it.
+    ``optimizer_params`` may not set ``lr`` or ``weight_decay``, which the
+    estimator sets from its parameters of the same names.
     """
+    _check_no_estimator_settings(optimizer_params)
     factory = OPTIMIZERS[optimizer] if isinstance(optimizer, str) else optimizer
     groups = [
         {"params": list(group["params"]), "lr": lr * group.get("lr_scale", 1.0)}
@@ -45,6 +51,19 @@ def build_optimizer(optimizer, module, *, lr, weight_decay, optimizer_params):
         raise TypeError(
             f"Could not build optimizer {name} with arguments {sorted(kwargs)}: {exc}"
         ) from exc
+
+
+def _check_no_estimator_settings(optimizer_params: dict) -> None:
+    """Refuse ``optimizer_params`` keys that the estimator's own parameters set
+    (a per-group ``lr`` would silently override an ``optimizer_params`` one)."""
+    clashes = sorted(_ESTIMATOR_SETTINGS & set(optimizer_params))
+    if clashes:
+        settings = ", ".join(f"{name}={optimizer_params[name]!r}" for name in clashes)
+        raise ValueError(
+            f"optimizer_params may not set {clashes}: the estimator sets them from its own "
+            f"parameters of the same names. Pass {settings} to the estimator instead of "
+            "in optimizer_params."
+        )
 
 
 def _parameter_groups(module) -> list[dict]:

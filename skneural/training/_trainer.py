@@ -11,10 +11,11 @@ import torch
 
 from ..callbacks._base import overrides
 from ._history import History
-from ._inference import forward_in_chunks
+from ._inference import eval_mode, forward_in_chunks
 from ._regularization import penalized_weights
 from ._run_identity import identity_differences, run_id
 
+_DIVERGENCE_ADVICE = "Try a lower lr or scale the inputs."
 _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
 # Hooks called only on the callbacks that override them (like the batch hooks).
 _SELECTIVE_HOOKS = ("on_validation_begin", "on_validation_end", "on_exception")
@@ -215,11 +216,20 @@ class Trainer:
         training ends, so callbacks always clean up, and must therefore cope
         with an ``on_train_begin`` that did not run or did not finish.
 
+        An epoch whose training or validation loss is NaN or infinite stops
+        training with a ``RuntimeWarning``. After such an epoch, and after
+        any fit without validation rows (whose last steps no loss measured),
+        the trained network's outputs on the first training batch are
+        checked: when they are not finite (no callback restored better
+        weights) the network cannot predict, and ``fit`` raises a
+        ``ValueError``, as scikit-learn's MLP does.
+
         Returns
         -------
         self : Trainer
         """
         self.should_stop = False
+        self.diverged = False
         self.has_validation = valid is not None and len(valid) > 0
         self.n_epochs = n_epochs
         self.max_epochs = self.epoch + n_epochs
@@ -239,7 +249,27 @@ class Trainer:
             raise
         finally:
             self._notify("on_train_end")
+        if self.diverged or not self.has_validation:
+            self._check_outputs_are_finite(train)
         return self
+
+    def _check_outputs_are_finite(self, train: TensorData) -> None:
+        """Raise a ``ValueError`` when the trained network's outputs on the
+        first training batch are NaN or infinite: it cannot predict.
+
+        Each epoch's training loss is measured before the epoch's last step
+        and finite weights can still overflow the outputs, so one forward
+        pass checks the network as it leaves training.
+        """
+        first_batch = slice(0, min(self.batch_size, len(train)))
+        (inputs,) = train.batches_of_inputs([first_batch])
+        with eval_mode(self.module), torch.inference_mode():
+            outputs_finite = bool(torch.isfinite(self.module(inputs)).all())
+        if not outputs_finite:
+            raise ValueError(
+                f"Training diverged: after epoch {self.epoch} the network's outputs are NaN "
+                f"or infinite, so it cannot predict. {_DIVERGENCE_ADVICE}"
+            )
 
     def _run_epoch(self, train, valid):
         epoch = self.epoch + 1
@@ -253,10 +283,11 @@ class Trainer:
         logs["lr"] = self.optimizer.param_groups[0]["lr"]
         logs["duration"] = time.perf_counter() - started
         self.history.append(logs)
-        if not math.isfinite(logs["train_loss"]):
+        divergence = _divergence(logs)
+        if divergence is not None:
+            self.diverged = True
             warnings.warn(
-                f"The training loss became {logs['train_loss']} at epoch {epoch}; "
-                "training stopped. Try a lower lr or scale the inputs.",
+                f"{divergence} at epoch {epoch}; training stopped. {_DIVERGENCE_ADVICE}",
                 RuntimeWarning,
                 stacklevel=3,
             )
@@ -427,6 +458,16 @@ class Trainer:
         with torch.inference_mode():
             loss = self.loss.batch_loss(outputs, data.y, data.weight, mean_weight)
         return {"valid_loss": float(loss), **self.loss.link.validation_metrics(outputs, data.y)}
+
+
+def _divergence(logs: dict) -> str | None:
+    """Which loss of an epoch's ``logs`` is NaN or infinite (the start of the
+    warning), or ``None``."""
+    if not math.isfinite(logs["train_loss"]):
+        return f"The training loss became {logs['train_loss']}"
+    if not math.isfinite(logs.get("valid_loss", 0.0)):
+        return f"The validation loss became {logs['valid_loss']}"
+    return None
 
 
 def _plain_logs(logs: dict) -> dict:

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skneural import NeuralClassifier, NeuralRegressor
-from skneural.callbacks import Callback
+from skneural.callbacks import Callback, LambdaCallback
 from skneural.estimators import _base
 from tests.conftest import FAST
 
@@ -245,10 +245,65 @@ def test_ctrl_c_inside_a_search_is_not_swallowed(classification_data):
 
 def test_diverging_training_stops_with_a_warning(regression_data):
     X, y = regression_data
-    reg = NeuralRegressor(lr=1e6, optimizer="sgd", **{k: v for k, v in FAST.items() if k != "lr"})
-    with pytest.warns(RuntimeWarning, match="training loss became"):
+    # Without validation rows (whose loss would break first) the training loss shows it.
+    params = {**FAST, "lr": 1e6, "optimizer": "sgd", "validation_fraction": 0.0}
+    reg = NeuralRegressor(**params)
+    with (
+        pytest.warns(RuntimeWarning, match="training loss became"),
+        pytest.raises(ValueError, match="Training diverged: after epoch .* NaN or infinite"),
+    ):
         reg.fit(X * 1e3, y)
-    assert reg.n_iter_ < 20
+    assert not hasattr(reg, "module_")  # no unusable model is left behind
+
+
+def test_divergence_after_a_good_epoch_keeps_the_restored_weights(regression_data):
+    X, y = regression_data
+
+    def explode(trainer, epoch, **_):
+        if epoch == 3:
+            for group in trainer.optimizer.param_groups:
+                group["lr"] = 1e30
+
+    reg = NeuralRegressor(**FAST, callbacks=[LambdaCallback(on_epoch_begin=explode)])
+    with pytest.warns(RuntimeWarning, match="loss became nan at epoch 3"):
+        reg.fit(X, y)
+    assert np.isfinite(reg.predict(X)).all() and reg.n_iter_ == 3
+
+
+@pytest.mark.parametrize("Estimator", [NeuralRegressor, NeuralClassifier])
+@pytest.mark.parametrize("validation", [{"early_stopping": False}, {"validation_fraction": 0.0}])
+def test_divergence_in_the_last_epoch_is_an_error(Estimator, validation):
+    # The mean training loss of the epoch stayed finite: a NaN model came back silently.
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 4), rng.randn(60)
+    y = y if Estimator is NeuralRegressor else (y > 0).astype(int)
+    model = Estimator(lr=1e30, max_epochs=1, random_state=0, **validation)
+    with warnings.catch_warnings(), pytest.raises(ValueError, match="diverged: after epoch 1"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # the NaN validation loss, if any
+        model.fit(X, y)
+    assert not hasattr(model, "module_")
+
+
+def test_a_healthy_fit_without_validation_does_not_warn(regression_data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        NeuralRegressor(**{**FAST, "max_epochs": 2, "validation_fraction": 0.0}).fit(
+            *regression_data
+        )
+
+
+def test_a_learning_rate_in_optimizer_params_is_refused(regression_data):
+    # It was silently overridden by the estimator's lr.
+    reg = NeuralRegressor(optimizer_params={"lr": 0.5}, **FAST)
+    with pytest.raises(ValueError, match=r"may not set \['lr'\].*Pass lr=0.5 to the estimator"):
+        reg.fit(*regression_data)
+
+
+def test_cross_entropy_on_a_single_output_regressor_is_refused(regression_data):
+    # It trained with a loss of 0 every epoch.
+    reg = NeuralRegressor(loss=torch.nn.CrossEntropyLoss(), **FAST)
+    with pytest.raises(ValueError, match="softmax cross-entropy"):
+        reg.fit(*regression_data)
 
 
 @pytest.mark.parametrize(

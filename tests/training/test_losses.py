@@ -101,9 +101,42 @@ def test_loss_params_for_the_wrong_loss():
         regression_loss("huber", {"quantile": 0.5}, n_outputs=1)
 
 
-def test_quantile_must_be_inside_zero_one():
-    with pytest.raises(ValueError, match=r"must be in \(0, 1\)"):
-        regression_loss("quantile", {"quantile": 1.5}, n_outputs=1)
+@pytest.mark.parametrize("quantile", [1.5, 0.0, float("nan"), [0.1, 0.9], "0.5", True])
+def test_quantile_must_be_a_single_number_inside_zero_one(quantile):
+    # A list was a raw TypeError of float().
+    with pytest.raises(ValueError, match=r"'quantile'\] must be a single number in \(0, 1\)"):
+        regression_loss("quantile", {"quantile": quantile}, n_outputs=1)
+
+
+@pytest.mark.parametrize("delta", [0, -1.0, float("nan"), float("inf"), "1", [1.0]])
+def test_huber_delta_must_be_a_positive_finite_number(delta):
+    # Was torch's RuntimeError at the first batch (or a raw TypeError of float()).
+    with pytest.raises(ValueError, match=r"'delta'\] must be a finite number > 0"):
+        regression_loss("huber", {"delta": delta}, n_outputs=1)
+
+
+def test_numpy_loss_options_are_accepted():
+    spec = regression_loss("quantile", {"quantile": np.float32(0.25)}, n_outputs=2)
+    torch.testing.assert_close(
+        spec.function(PRED, TRUE),
+        torch.maximum(0.25 * (TRUE - PRED), -0.75 * (TRUE - PRED)).mean(1),
+    )
+
+
+@pytest.mark.parametrize(
+    "loss", [torch.nn.CrossEntropyLoss(), torch.nn.CrossEntropyLoss, F.cross_entropy]
+)
+def test_softmax_cross_entropy_on_a_single_regression_output_is_refused(loss):
+    # It trained with a loss of 0 for every row: the softmax of one value is 1.
+    with pytest.raises(ValueError, match=r"softmax cross-entropy.*Use NeuralClassifier"):
+        regression_loss(loss, {}, n_outputs=1)
+
+
+@pytest.mark.parametrize("loss", [lambda p, t: ((p - t) ** 2).mean(1), torch.nn.MSELoss()])
+def test_loss_params_of_an_already_callable_loss_are_refused(loss):
+    # They were silently dropped.
+    with pytest.raises(ValueError, match=r"loss_params \['gamma'\] cannot be applied.*partial"):
+        regression_loss(loss, {"gamma": 0}, n_outputs=1)
 
 
 def test_nn_module_loss_is_made_per_sample():

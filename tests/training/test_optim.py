@@ -72,3 +72,11 @@ def test_a_module_s_parameter_groups_get_scaled_learning_rates():
     assert [group["lr"] for group in optimizer.param_groups] == [1e-2, 2.5e-3]
     assert [group["weight_decay"] for group in optimizer.param_groups] == [0.1, 0.1]
     assert [len(group["params"]) for group in optimizer.param_groups] == [2, 2]
+
+
+@pytest.mark.parametrize("params", [{"lr": 0.5}, {"weight_decay": 0.0, "momentum": 0.9}])
+def test_settings_of_the_estimator_are_refused_in_optimizer_params(params):
+    # optimizer_params={"lr": ...} was silently overridden by each group's lr.
+    (name,) = set(params) - {"momentum"}
+    with pytest.raises(ValueError, match=rf"may not set \['{name}'\].*Pass {name}="):
+        _build("sgd", params)

@@ -1,9 +1,12 @@
 """The numeric case: numeric arrays, sparse matrices and all-numeric DataFrames."""
 
+from collections.abc import Sequence
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
 
+from ..nn._feature_encoding import check_cardinalities_type, check_categorical_cardinalities
 from ._input_layer import InputLayer, _common_arguments
 from ._sequence_input import check_table_shape
 from ._validation import (
@@ -34,11 +37,20 @@ class NumericInput(InputLayer):
     in place, so ``fit_transform`` holds one float32 copy of ``X`` and
     :meth:`transform_in_chunks` one block. The user's array is never written.
 
+    Bin edges given in ``module_params["bin_edges"]`` are in the units of
+    ``X``: the layer scales them like the columns before the module gets them.
+
     Parameters
     ----------
     standardize : bool
         Standardise the columns (``preprocessor_`` is then a fitted
         :class:`~sklearn.preprocessing.StandardScaler`).
+    bin_edges : sequence of array-like, default=None
+        The user's bin edges of piecewise-linear embeddings, one entry per
+        column, in the units of ``X``; :attr:`module_kwargs` gives them to
+        the module in the units of its input.
+    declared_codes : dict of int to int, default=None
+        See :class:`InputLayer`; checked against the columns in fit.
     **common
         See :class:`InputLayer`.
     """
@@ -50,10 +62,14 @@ class NumericInput(InputLayer):
         "dtype": (np.float32, np.float64),
         "ensure_all_finite": False,
     }
+    consumed_module_params = ("bin_edges",)
+    bin_edges = None  # for layers pickled before user edges were scaled here
 
-    def __init__(self, *, standardize: bool, **common):
-        super().__init__(**common)
+    def __init__(self, *, standardize: bool, bin_edges=None, declared_codes=None, **common):
+        check_cardinalities_type(declared_codes)
+        super().__init__(declared_codes=declared_codes, **common)
         self.standardize = standardize
+        self.bin_edges = bin_edges
         self._fitted = False  # error messages advise differently after fit
 
     @classmethod
@@ -65,6 +81,7 @@ class NumericInput(InputLayer):
     def from_params(cls, params: dict, X, *, owner: str, random_state: int):
         return cls(
             standardize=params.get("preprocessing") is not None,
+            bin_edges=(params.get("module_params") or {}).get("bin_edges"),
             **_common_arguments(params, X, owner),
         )
 
@@ -80,7 +97,7 @@ class NumericInput(InputLayer):
         X = _row_sliceable(X)
         n_rows, n_columns = X.shape
         self.input_shape_ = (n_columns,)
-        self.code_columns_ = dict(self.declared_codes or {})
+        self.code_columns_ = check_categorical_cardinalities(self.declared_codes, n_columns)
         if not self.standardize:
             self.preprocessor_ = None
             tensor = self.transform(X)
@@ -117,6 +134,33 @@ class NumericInput(InputLayer):
             block = self._float32_block(X, rows)
             yield block if self.preprocessor_ is None else self._scale(block)
 
+    @property
+    def module_kwargs(self) -> dict:
+        """:attr:`InputLayer.module_kwargs`, and the user's ``bin_edges``
+        (when given) standardised like the columns they bin."""
+        kwargs = super().module_kwargs
+        if self.bin_edges is not None:
+            kwargs["bin_edges"] = self._network_bin_edges()
+        return kwargs
+
+    def _network_bin_edges(self):
+        """The user's bin edges in the units of the network's input.
+
+        Edges of code columns stay as given (those columns stay unscaled and
+        their edges unused), and so do edges that are not one entry per
+        column: the module refuses them with the reason.
+        """
+        edges = self.bin_edges
+        if self.preprocessor_ is None or not _one_entry_per_column(edges, self.input_shape_[0]):
+            return edges
+        mean, scale = self.preprocessor_.mean_, self.preprocessor_.scale_
+        return [
+            column_edges
+            if column_edges is None or column in self.code_columns_
+            else (np.asarray(column_edges, dtype=np.float64) - mean[column]) / scale[column]
+            for column, column_edges in enumerate(edges)
+        ]
+
     # ------------------------------------------------------------------ blocks
     def _blocks(self, n_rows: int) -> list:
         """Consecutive row slices of about :data:`BLOCK_VALUES` values."""
@@ -150,6 +194,12 @@ class NumericInput(InputLayer):
             block[...] = scaled
         block[:, codes] = kept  # integer codes for embeddings stay unscaled
         return block
+
+
+def _one_entry_per_column(edges, n_columns: int) -> bool:
+    """Whether ``edges`` is a sequence of ``n_columns`` entries."""
+    is_sequence = isinstance(edges, Sequence | np.ndarray) and not isinstance(edges, str)
+    return is_sequence and len(edges) == n_columns
 
 
 def _is_float32_array(X) -> bool:

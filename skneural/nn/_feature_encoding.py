@@ -63,13 +63,9 @@ def check_categorical_cardinalities(cardinalities, n_features_in: int) -> dict[i
     dict of int to int
         Sorted by column index; empty when ``cardinalities`` is ``None``.
     """
+    check_cardinalities_type(cardinalities)
     if cardinalities is None:
         return {}
-    if not isinstance(cardinalities, Mapping):
-        raise TypeError(
-            "categorical_cardinalities must be a dict mapping column indices to "
-            f"numbers of categories, got {type(cardinalities).__name__}."
-        )
     checked = {}
     for column, cardinality in cardinalities.items():
         if (
@@ -83,6 +79,21 @@ def check_categorical_cardinalities(cardinalities, n_features_in: int) -> dict[i
             )
         checked[int(column)] = check_int(f"cardinality of column {column}", cardinality, 1)
     return dict(sorted(checked.items()))
+
+
+def check_cardinalities_type(cardinalities) -> None:
+    """Raise a ``TypeError`` unless ``categorical_cardinalities`` is ``None`` or a mapping.
+
+    Parameters
+    ----------
+    cardinalities : object
+        The ``categorical_cardinalities`` argument.
+    """
+    if cardinalities is not None and not isinstance(cardinalities, Mapping):
+        raise TypeError(
+            "categorical_cardinalities must be a dict mapping column indices to "
+            f"numbers of categories, e.g. {{3: 10}}, got {type(cardinalities).__name__}."
+        )
 
 
 class CategoricalEmbeddings(nn.Module):
@@ -172,7 +183,8 @@ class FeatureEncoder(nn.Module):
     bin_edges : sequence, default=None
         Required by the piecewise-linear embedding and encoding: one array of
         bin edges per input column (entries of categorical columns are
-        ignored), as returned by :func:`compute_bin_edges`.
+        ignored), in the units of ``X``, as returned by
+        :func:`compute_bin_edges`.
     tokens : bool, default=False
         Return one ``d_embedding``-long token per feature, shape
         ``(batch, n_features_in, d_embedding)``, numeric features first,
@@ -420,8 +432,13 @@ frequency_scale : float, default=0.1
     "bin_edges": """\
 bin_edges : sequence of array-like, default=None
         Bin edges of the piecewise-linear embedding: one strictly increasing
-        array per input column (entries of categorical columns are ignored),
-        usually ``compute_bin_edges(X_train, n_bins)``.""",
+        array per input column (entries of categorical columns are ignored)
+        in the units of this module's input, usually
+        ``compute_bin_edges(X_train, n_bins)``. In an estimator's
+        ``module_params`` they are in the units of its numeric ``X``: the
+        estimator standardises them like ``X``. With a ``preprocessing``
+        transformer or a DataFrame it prepares, they are in the units of
+        the prepared columns; leave them out to get them from those.""",
 }
 
 

@@ -130,7 +130,7 @@ class FTTransformer(TabularModule):
     n_outputs : int
         Number of outputs (logits for classifiers, targets for regressors).
     d_token : int, default=64
-        Token length (the width); a multiple of ``n_heads``.
+        Token length (the width), at least 2; a multiple of ``n_heads``.
     n_heads : int, default=4
         Attention heads (each of ``d_token / n_heads`` values).
     n_blocks : int, default=2
@@ -184,7 +184,9 @@ class FTTransformer(TabularModule):
         bin_edges: Sequence | None = None,
     ):
         super().__init__()
-        d_token = check_int("d_token", d_token, 1)
+        n_outputs = check_int("n_outputs", n_outputs, 1)
+        # Width 1 would be a constant predictor: the layer norm of one value is 0.
+        d_token = check_int("d_token", d_token, 2)
         n_heads = check_int("n_heads", n_heads, 1)
         if d_token % n_heads:
             raise ValueError(

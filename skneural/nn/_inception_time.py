@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_int
+from ._checks import check_fraction, check_int
 from ._sequence_base import (
     INPUT_DOC,
     PADDING_DOC,
@@ -31,30 +31,41 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
     ----------
     num_features : int
         Number of channels.
-    eps, momentum : float
-        As for ``torch.nn.BatchNorm1d`` (``momentum`` may not be None).
+    eps : float
+        As for ``torch.nn.BatchNorm1d``.
+    momentum : float, default=0.1
+        Weight of each training batch in the running statistics, in
+        ``[0, 1]`` (``None``, the cumulative average, is not supported). A
+        batch without a valid step leaves them unchanged.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
         if momentum is None:
             raise ValueError("MaskedBatchNorm1d needs a momentum; None is not supported.")
-        super().__init__(num_features, eps=eps, momentum=momentum)
+        super().__init__(num_features, eps=eps, momentum=check_fraction("momentum", momentum))
 
     def forward(self, X: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
         """Normalise ``X`` ``(n, C, T)``; ``keep`` ``(n, 1, T)`` is 1 on valid steps, else 0."""
         if not self.training:
             return super().forward(X)
         count = keep.sum()
-        mean = (X * keep).sum(dim=(0, 2)) / count
+        divisor = count.clamp_min(1)  # a batch of padding only still gives finite values
+        mean = (X * keep).sum(dim=(0, 2)) / divisor
         centred = X - mean[:, None]
-        var = (centred.square() * keep).sum(dim=(0, 2)) / count
+        var = (centred.square() * keep).sum(dim=(0, 2)) / divisor
         with torch.no_grad():
-            self.num_batches_tracked.add_(1)
-            unbiased = var * (count / (count - 1).clamp_min(1))
-            self.running_mean.lerp_(mean, self.momentum)
-            self.running_var.lerp_(unbiased, self.momentum)
+            self._update_running_statistics(mean, var, count)
         scale = self.weight * torch.rsqrt(var + self.eps)
         return centred * scale[:, None] + self.bias[:, None]
+
+    def _update_running_statistics(self, mean, var, count) -> None:
+        """Move the running statistics towards the batch's, unless the batch
+        has no valid step (without a sync to the host)."""
+        has_steps = count > 0
+        self.num_batches_tracked.add_(has_steps.long())
+        unbiased = var * (count / (count - 1).clamp_min(1))
+        for running, batch in [(self.running_mean, mean), (self.running_var, unbiased)]:
+            running.copy_(torch.where(has_steps, running.lerp(batch, self.momentum), running))
 
 
 def _max_over_3_steps(X: torch.Tensor) -> torch.Tensor:

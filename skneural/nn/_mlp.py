@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 
 from torch import nn
 
+from ._checks import check_int, check_layer_sizes, check_probability
 from ._feature_encoding import FLAT_ENCODING_DOC, FeatureEncoder, TabularModule
 
 ACTIVATIONS = {
@@ -117,6 +118,9 @@ class MLP(TabularModule):
         bin_edges: Sequence | None = None,
     ):
         super().__init__()
+        hidden_layer_sizes = check_layer_sizes("hidden_layer_sizes", hidden_layer_sizes)
+        dropout = check_probability("dropout", dropout)
+        n_outputs = check_int("n_outputs", n_outputs, 1)
         self.encoder = FeatureEncoder(
             n_features_in,
             categorical_cardinalities=categorical_cardinalities,

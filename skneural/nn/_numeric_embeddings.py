@@ -61,6 +61,7 @@ class LinearEmbedding(nn.Module):
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Map ``(batch, n_features)`` to ``(batch, n_features, d_embedding)``."""
+        check_features(X, len(self.weight))
         return X.unsqueeze(-1) * self.weight + self.bias
 
 
@@ -104,6 +105,7 @@ class PeriodicEmbedding(nn.Module):
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Map ``(batch, n_features)`` to ``(batch, n_features, d_embedding)``."""
+        check_features(X, len(self.frequencies))
         angles = 2 * math.pi * self.frequencies * X.unsqueeze(-1)
         return self.activation(self.linear(torch.cat([torch.cos(angles), torch.sin(angles)], -1)))
 
@@ -140,7 +142,8 @@ class PiecewiseLinearEncoding(nn.Module):
 
     def __init__(self, bin_edges: Sequence):
         super().__init__()
-        edges = [_as_edges(e, j) for j, e in enumerate(bin_edges)]
+        edges = _as_feature_edges(bin_edges)
+        self.n_features = len(edges)
         feature, left, width, lower, upper = [], [], [], [], []
         for j, e in enumerate(edges):
             n_bins = len(e) - 1
@@ -159,6 +162,7 @@ class PiecewiseLinearEncoding(nn.Module):
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Map ``(batch, n_features)`` to ``(batch, out_features)``."""
+        check_features(X, self.n_features)
         # In place on the gathered copy: one temporary of the (wide) encoding, not four.
         position = X.index_select(1, self.feature).sub_(self.left).mul_(self.inverse_width)
         return self.standardize(position.clamp_(self.lower, self.upper))
@@ -186,7 +190,7 @@ class PiecewiseLinearEmbedding(nn.Module):
 
     def __init__(self, bin_edges: Sequence, d_embedding: int):
         super().__init__()
-        edges = [_as_edges(e, j) for j, e in enumerate(bin_edges)]
+        edges = _as_feature_edges(bin_edges)
         n_bins = max(len(e) - 1 for e in edges)
         left = torch.zeros(len(edges), n_bins)
         width = torch.ones(len(edges), n_bins)
@@ -219,24 +223,50 @@ class PiecewiseLinearEmbedding(nn.Module):
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Map ``(batch, n_features)`` to ``(batch, n_features, d_embedding)``."""
+        check_features(X, len(self.left))
         return self.activation(self.linear(self.encode(X)))
 
 
+def check_features(X: torch.Tensor, n_features: int) -> None:
+    """Raise a ``ValueError`` unless ``X`` is ``(batch, n_features)``."""
+    if X.ndim != 2 or X.shape[1] != n_features:
+        raise ValueError(
+            f"Expected input of shape (batch, {n_features}), one column per feature of the "
+            f"embedding, got {tuple(X.shape)}."
+        )
+
+
+def _as_feature_edges(bin_edges: Sequence) -> list[torch.Tensor]:
+    """Each feature's checked edges, as float32 tensors."""
+    edges = [_as_edges(e, j) for j, e in enumerate(bin_edges)]
+    if not edges:
+        raise ValueError(
+            "bin_edges must hold the edges of at least one feature, got none; compute them "
+            "with compute_bin_edges(X_train)."
+        )
+    return edges
+
+
 def _as_edges(edges, index: int) -> torch.Tensor:
+    """The edges of feature ``index`` as a float32 tensor, checked where the
+    network uses them: in float32, where close edges may fall together."""
     if edges is None:
         raise ValueError(f"bin_edges has no edges (None) for numeric feature {index}.")
     values = np.asarray(edges, dtype=np.float64)
+    with np.errstate(over="ignore"):  # beyond float32's range: refused below
+        as_float32 = values.astype(np.float32)
     if (
         values.ndim != 1
         or len(values) < 2
-        or not np.isfinite(values).all()
-        or not (np.diff(values) > 0).all()
+        or not np.isfinite(as_float32).all()
+        or not (np.diff(as_float32) > 0).all()
     ):
         raise ValueError(
             f"The bin edges of feature {index} must be a 1-D array of at least two "
-            f"finite, strictly increasing values; got {edges!r}."
+            "finite, strictly increasing values, also once rounded to float32 (the "
+            f"network's precision); got {edges!r}. compute_bin_edges gives such edges."
         )
-    return torch.from_numpy(values).float()
+    return torch.from_numpy(as_float32)
 
 
 def compute_bin_edges(
@@ -258,10 +288,13 @@ def compute_bin_edges(
     Returns
     -------
     list of ndarray or None
-        One entry per column of ``X``: the sorted, distinct edges (at least
-        two; a constant column ``v`` gets ``[v - 0.5, v + 0.5]``) or ``None``
-        for a categorical column. Pass it as ``bin_edges`` to a module built
-        with ``numeric_embedding="piecewise_linear"``.
+        One entry per column of ``X``: the sorted edges, distinct in
+        float32 (the network's precision; at least two: a constant column
+        ``v`` gets ``[v - 0.5, v + 0.5]``, wider where float32 cannot tell
+        these from ``v``), or ``None`` for a categorical column. Pass it
+        as ``bin_edges`` to a module built with
+        ``numeric_embedding="piecewise_linear"``, or to an estimator in
+        ``module_params`` (which scales the edges like ``X``).
 
     Examples
     --------
@@ -285,8 +318,26 @@ def compute_bin_edges(
         column = np.asarray(X[:, j], dtype=np.float64)  # one column at a time in float64
         if not np.isfinite(column).all():
             raise ValueError("X contains NaN or infinity; bin edges need finite values.")
-        column_edges = np.unique(np.quantile(column, quantiles))
+        column_edges = _distinct_in_float32(np.unique(np.quantile(column, quantiles)))
         if len(column_edges) == 1:
-            column_edges = column_edges[0] + np.array([-0.5, 0.5])
+            column_edges = _edges_around(column_edges[0])
         edges.append(column_edges)
     return edges
+
+
+def _distinct_in_float32(edges: np.ndarray) -> np.ndarray:
+    """The sorted ``edges`` less those that round to the same float32 as an
+    earlier one: the network computes in float32, where a bin of zero width
+    would divide by zero."""
+    _, first = np.unique(edges.astype(np.float32), return_index=True)
+    return edges[first]
+
+
+def _edges_around(value: float) -> np.ndarray:
+    """Two edges around ``value`` (one bin for a constant column):
+    ``value -/+ 0.5``, or the float32 neighbours of ``value`` where 0.5 is
+    below float32's resolution."""
+    center = np.float32(value)
+    lower = min(value - 0.5, float(np.nextafter(center, np.float32(-np.inf))))
+    upper = max(value + 0.5, float(np.nextafter(center, np.float32(np.inf))))
+    return np.array([lower, upper])

@@ -78,7 +78,7 @@ class ResNet(TabularModule):
     n_blocks : int, default=2
         Number of residual blocks (the depth); 0 leaves the stem and head.
     d_block : int, default=128
-        Width of the residual stream (the width).
+        Width of the residual stream (the width), at least 2.
     d_hidden_factor : float, default=2.0
         Width inside each block relative to ``d_block``.
     activation : str, default="relu"
@@ -128,8 +128,10 @@ class ResNet(TabularModule):
         bin_edges: Sequence | None = None,
     ):
         super().__init__()
+        n_outputs = check_int("n_outputs", n_outputs, 1)
         n_blocks = check_int("n_blocks", n_blocks, 0)
-        d_block = check_int("d_block", d_block, 1)
+        # Width 1 would be a constant predictor: the layer norm of one value is 0.
+        d_block = check_int("d_block", d_block, 2)
         d_hidden = max(1, round(d_block * check_positive("d_hidden_factor", d_hidden_factor)))
         dropout = check_probability("dropout", dropout)
         residual_dropout = check_probability("residual_dropout", residual_dropout)

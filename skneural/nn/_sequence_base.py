@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_int, check_option, check_probability
+from ._checks import check_int, check_layer_sizes, check_option, check_probability
 from ._head import FineTunableModule
 from ._mlp import ACTIVATIONS, DenseBlock
 
@@ -262,7 +262,7 @@ class DenseHead(nn.Sequential):
         dropout: float,
         batch_norm: bool,
     ):
-        widths = [in_features, *(check_int("hidden layer size", w, 1) for w in hidden_layer_sizes)]
+        widths = [in_features, *check_layer_sizes("hidden_layer_sizes", hidden_layer_sizes)]
         layers = [nn.Dropout(dropout)] if dropout > 0 else []
         layers += [
             DenseBlock(w_in, w_out, activation, dropout, batch_norm)
@@ -335,7 +335,7 @@ class SequenceModule(FineTunableModule):
         check_option("activation", activation, ACTIVATIONS)
         self.head_params = {
             "n_outputs": check_int("n_outputs", n_outputs, 1),
-            "hidden_layer_sizes": tuple(hidden_layer_sizes),
+            "hidden_layer_sizes": check_layer_sizes("hidden_layer_sizes", hidden_layer_sizes),
             "activation": activation,
             "dropout": check_probability("dropout", dropout),
             "batch_norm": bool(batch_norm),

@@ -156,6 +156,8 @@ class SequenceTransformer(SequenceModule):
         patches, lengths = to_patches(values, lengths, self.patch_size)
         tokens = self.embed(patches.transpose(1, 2))
         tokens = tokens + sinusoidal_positions(tokens.shape[1], tokens.shape[2], tokens)
+        if tokens.shape[0] == 0:  # torch's attention cannot mask an empty batch
+            return tokens.new_zeros((0, tokens.shape[2]))
         mask = valid_steps(lengths, tokens.shape[1])
         if self.cls_token is None:
             out = self.encoder(tokens, src_key_padding_mask=~mask)

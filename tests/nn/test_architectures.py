@@ -173,11 +173,30 @@ def test_ft_transformer_attention_mixes_features():
         (ResNet, {"d_hidden_factor": 0}, "d_hidden_factor"),
         (ResNet, {"activation": "swish"}, "Unknown activation"),
         (MLP, {"numeric_embedding": "piecewise_linear"}, "needs bin_edges"),
+        (MLP, {"hidden_layer_sizes": (0,)}, "each entry of hidden_layer_sizes"),
+        (MLP, {"hidden_layer_sizes": (8, -1)}, "each entry of hidden_layer_sizes"),
+        (MLP, {"dropout": -0.5}, "dropout must be a number in"),
+        (MLP, {"dropout": 1.0}, "dropout must be a number in"),
+        (ResNet, {"d_block": 1}, "d_block must be an integer >= 2"),
+        (ResNet, {"d_hidden_factor": float("inf")}, "d_hidden_factor must be a positive finite"),
+        (FTTransformer, {"d_token": 1, "n_heads": 1}, "d_token must be an integer >= 2"),
     ],
 )
 def test_bad_constructor_arguments(factory, kwargs, message):
     with pytest.raises(ValueError, match=message):
         factory(5, 2, **kwargs)
+
+
+@pytest.mark.parametrize("factory", [MLP, ResNet, FTTransformer])
+def test_zero_outputs_are_refused(factory):
+    with pytest.raises(ValueError, match="n_outputs must be an integer >= 1"):
+        factory(5, 0)
+
+
+@pytest.mark.parametrize("sizes", [5, "16"])
+def test_mlp_hidden_layer_sizes_must_be_a_sequence(sizes):
+    with pytest.raises(TypeError, match="hidden_layer_sizes must be a sequence of layer widths"):
+        MLP(5, 2, hidden_layer_sizes=sizes)
 
 
 @pytest.mark.parametrize("activation", ["reglu", "geglu", "gelu"])

@@ -89,6 +89,24 @@ def test_estimator_architecture_params_reach_resnet_only_where_accepted(binary_d
     assert clf.module_.stem.out_features == 16  # d_block, not hidden_layer_sizes
 
 
+@pytest.mark.parametrize(
+    "module_params, error, message",
+    [
+        ({"hidden_layer_sizes": (0,)}, ValueError, "each entry of hidden_layer_sizes"),
+        ({"hidden_layer_sizes": (-1,)}, ValueError, "each entry of hidden_layer_sizes"),
+        ({"hidden_layer_sizes": 5}, TypeError, "hidden_layer_sizes must be a sequence"),
+        ({"dropout": -0.5}, ValueError, "dropout must be a number in"),
+        ({"dropout": 1.0}, ValueError, "dropout must be a number in"),
+        ({"n_outputs": 0}, ValueError, "n_outputs must be an integer >= 1"),
+    ],
+)
+def test_bad_mlp_module_params_are_clear_errors(module_params, error, message):
+    rng = np.random.RandomState(0)
+    reg = NeuralRegressor(module_params=module_params, max_epochs=1)
+    with pytest.raises(error, match=message):
+        reg.fit(rng.randn(60, 4), rng.randn(60))
+
+
 @pytest.mark.parametrize("module, values", [("resnet", [0, 2]), ("ft_transformer", [1, 2])])
 def test_grid_search_over_n_blocks(module, values, binary_data):
     clf = NeuralClassifier(module=module, module_params=TINY[module], **FIT)

@@ -27,6 +27,22 @@ def test_repeated_quantiles_are_merged():
     np.testing.assert_allclose(edges, [0.0, 1.0])
 
 
+def test_bin_edges_stay_distinct_in_float32():
+    # Distinct in float64, but all 1e8 in float32: the bins fell together to
+    # zero width and the embedding gave NaN.
+    X = np.array([[1e8], [1e8 + 1], [1e8 + 2], [1e8 + 3]])
+    edges = compute_bin_edges(X, n_bins=4)
+    assert (np.diff(edges[0].astype(np.float32)) > 0).all()
+    out = PiecewiseLinearEmbedding(edges, 2)(torch.tensor(X, dtype=torch.float32))
+    assert torch.isfinite(out).all()
+
+
+def test_bin_edges_merge_only_what_float32_merges():
+    X = np.array([[0.0], [1e8], [1e8 + 1], [1e8 + 2], [2e8]])
+    (edges,) = compute_bin_edges(X, n_bins=4)
+    np.testing.assert_array_equal(edges, [0.0, 1e8, 2e8])
+
+
 @pytest.mark.parametrize(
     "X, n_bins, message",
     [
@@ -79,11 +95,34 @@ def test_piecewise_linear_encoding_is_the_embeddings_bins_flat_and_standardised(
 @pytest.mark.parametrize("layer", [PiecewiseLinearEmbedding, PiecewiseLinearEncoding])
 @pytest.mark.parametrize(
     "edges, message",
-    [([[0.0, 0.0]], "strictly increasing"), ([[1.0]], "at least two"), ([None], "None")],
+    [
+        ([[0.0, 0.0]], "strictly increasing"),
+        ([[1.0]], "at least two"),
+        ([None], "None"),
+        ([[1e8, 1e8 + 1]], "once rounded to float32"),
+        ([[0.0, 1e39]], "once rounded to float32"),
+        ([], "at least one feature"),
+    ],
 )
 def test_piecewise_linear_rejects_bad_edges(layer, edges, message):
     with pytest.raises(ValueError, match=message):
         layer(edges, d_embedding=2) if layer is PiecewiseLinearEmbedding else layer(edges)
+
+
+@pytest.mark.parametrize(
+    "embedding",
+    [
+        LinearEmbedding(1, 4),
+        PeriodicEmbedding(1, 4, n_frequencies=2),
+        PiecewiseLinearEmbedding([[0.0, 1.0]], 4),
+        PiecewiseLinearEncoding([[0.0, 1.0]]),
+    ],
+    ids=["linear", "periodic", "piecewise_linear", "piecewise_linear_encoding"],
+)
+@pytest.mark.parametrize("shape", [(3, 2), (3,), (3, 1, 1)])
+def test_embeddings_refuse_another_number_of_features(embedding, shape):
+    with pytest.raises(ValueError, match=r"Expected input of shape \(batch, 1\)"):
+        embedding(torch.randn(shape))
 
 
 @pytest.mark.parametrize(
@@ -117,7 +156,11 @@ def test_periodic_features_are_independent():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"n_frequencies": 0}, "n_frequencies"), ({"frequency_scale": 0.0}, "frequency_scale")],
+    [
+        ({"n_frequencies": 0}, "n_frequencies"),
+        ({"frequency_scale": 0.0}, "frequency_scale"),
+        ({"frequency_scale": float("inf")}, "frequency_scale must be a positive finite"),
+    ],
 )
 def test_periodic_rejects_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):

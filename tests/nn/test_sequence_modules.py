@@ -223,12 +223,23 @@ def test_kernel_sizes_may_be_numpy_integers():
         ("sequence_transformer", {"patch_size": 0}, "patch_size must be"),
         ("lstm", {"dropout": 1.0}, "dropout must be a number in"),
         ("tcn", {"activation": "swish"}, "activation must be one of"),
-        ("sequence_transformer", {"hidden_layer_sizes": (4, 0)}, "hidden layer size must be"),
+        ("sequence_transformer", {"hidden_layer_sizes": (4, 0)}, "entry of hidden_layer_sizes"),
     ],
 )
 def test_bad_constructor_arguments_are_clear_errors(name, kwargs, message):
     with pytest.raises(ValueError, match=message):
         _build(name, **kwargs)
+
+
+def test_hidden_layer_sizes_must_be_a_sequence():
+    with pytest.raises(TypeError, match="hidden_layer_sizes must be a sequence of layer widths"):
+        _build("gru", hidden_layer_sizes=5)
+
+
+@VARIANT
+def test_an_empty_batch_gives_empty_outputs(name, variant):
+    # With gradients: torch's fast path without them took an empty batch.
+    assert _build(name, **variant).eval()(torch.zeros(0, 2, 9)).shape == (0, 3)
 
 
 def test_last_pooling_reads_the_last_valid_forward_state_and_the_first_backward_state():
@@ -243,6 +254,23 @@ def test_last_pooling_reads_the_last_valid_forward_state_and_the_first_backward_
         padded = _pad([row[0]], 14)
         values, lengths = net.input(padded, torch.float32)
         torch.testing.assert_close(net.encode(values, lengths), expected)
+
+
+def test_masked_batch_norm_skips_a_batch_without_valid_steps():
+    norm = MaskedBatchNorm1d(3).train()
+    X = _series(2, 3, 8)
+    norm(X, torch.ones(2, 1, 8))
+    running = norm.running_mean.clone(), norm.running_var.clone()
+    out = norm(X * 0, torch.zeros(2, 1, 8))
+    assert torch.isfinite(out).all()
+    torch.testing.assert_close((norm.running_mean, norm.running_var), running, rtol=0, atol=0)
+    assert int(norm.num_batches_tracked) == 1
+
+
+@pytest.mark.parametrize("momentum", [-0.1, 2.0, float("nan"), "0.1"])
+def test_masked_batch_norm_momentum_must_be_in_the_unit_interval(momentum):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\]"):
+        MaskedBatchNorm1d(3, momentum=momentum)
 
 
 def test_masked_batch_norm_uses_only_valid_steps_in_training():

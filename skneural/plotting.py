@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 from .callbacks import EarlyStopping
 from .estimators._base import BaseNeuralEstimator
 from .utils._optional import import_optional
+from .utils._sklearn_compat import BaseSearchCV
 
 _LOSSES = ("train_loss", "valid_loss")
 
@@ -27,9 +28,10 @@ def plot_history(estimator, metrics=None, ax=None):
         fitted search (``GridSearchCV``, ``BayesSearchCV``,
         ``OptunaSearchCV``, ...) whose ``best_estimator_`` is one of these;
         the network's history is plotted.
-    metrics : list of str, default=None
-        History entries to plot on the right axis; ``None`` plots every
-        ``valid_*`` entry except ``valid_loss``, and an empty list none.
+    metrics : str or list of str, default=None
+        History entries to plot on the right axis (a string: that one);
+        ``None`` plots every ``valid_*`` entry except ``valid_loss``, and an
+        empty list none.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw the losses into; ``None`` creates a new figure.
 
@@ -54,6 +56,8 @@ def plot_history(estimator, metrics=None, ax=None):
     columns = {name for row in history for name in row}
     if metrics is None:
         metrics = sorted(n for n in columns if n.startswith("valid_") and n not in _LOSSES)
+    elif isinstance(metrics, str):
+        metrics = [metrics]
     missing = [name for name in metrics if name not in columns]
     if missing:
         raise ValueError(
@@ -175,6 +179,7 @@ def plot_search_rewards(searches, *, metric="score", ax=None):
     column = f"mean_test_{metric}"
     curves = {}
     for label, search in searches.items():
+        _check_is_search(search)
         check_is_fitted(search, "cv_results_")
         if column not in search.cv_results_:
             available = sorted(
@@ -208,6 +213,19 @@ def plot_search_rewards(searches, *, metric="score", ax=None):
     ax.set_ylabel(f"mean CV {metric}")
     ax.legend(loc="best")
     return ax.figure
+
+
+def _check_is_search(search) -> None:
+    """Raise a ``TypeError`` unless ``search`` is a search (fitted or not): a
+    scikit-learn ``BaseSearchCV`` or anything with ``cv_results_``."""
+    if isinstance(search, BaseSearchCV) or hasattr(search, "cv_results_"):
+        return
+    raise TypeError(
+        "plot_search_rewards needs fitted searches with cv_results_ (an "
+        "ArchitectureSearchCV, RandomizedSearchCV, OptunaSearchCV, ...), alone or in a "
+        f"dict keyed by label; got {type(search).__name__}. To plot the training of "
+        "one network, use plot_history."
+    )
 
 
 def _search_label(search) -> str:

@@ -76,6 +76,14 @@ def test_unknown_metric_lists_those_available(classifier):
         plot_history(classifier, metrics=["valid_f1"])
 
 
+def test_a_metric_given_as_a_string_is_one_metric(classifier):
+    # Was read as the metrics ['v', 'a', 'l', ...].
+    figure = plot_history(classifier, metrics="valid_accuracy")
+    assert list(_lines(figure.axes[1])) == ["valid_accuracy"]
+    with pytest.raises(ValueError, match=r"\['valid_f1'\] are not in the training history"):
+        plot_history(classifier, metrics="valid_f1")
+
+
 def test_unfitted_estimator_is_rejected():
     with pytest.raises(NotFittedError):
         plot_history(NeuralClassifier())
@@ -193,3 +201,13 @@ def test_search_rewards_of_any_search_with_one_label():
         plot_search_rewards({})
     with pytest.raises(NotFittedError):
         plot_search_rewards(GridSearchCV(NeuralClassifier(), {"lr": [1e-3]}))
+
+
+@pytest.mark.parametrize("wrap", [lambda net: net, lambda net: {"net": net}, lambda net: [net]])
+def test_search_rewards_of_something_else_than_a_search_point_to_plot_history(classifier, wrap):
+    # A fitted network was reported as "This NeuralClassifier instance is not fitted yet".
+    with pytest.raises(
+        TypeError,
+        match="fitted searches with cv_results_.*got (NeuralClassifier|list).*plot_history",
+    ):
+        plot_search_rewards(wrap(classifier))

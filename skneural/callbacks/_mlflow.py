@@ -25,8 +25,8 @@ class MLflowLogger(Callback):
     Parameters
     ----------
     experiment_name : str, default=None
-        Experiment of the runs, created if it does not exist; ``None`` uses
-        MLflow's default experiment.
+        Name of the experiment of the runs (not empty), created if it does
+        not exist; ``None`` uses MLflow's default experiment.
     run_name : str, default=None
         Display name of each run (runs are told apart by their id);
         ``None`` lets MLflow choose one.
@@ -62,6 +62,14 @@ class MLflowLogger(Callback):
         self.tracking_uri = tracking_uri
         self.tags = tags
 
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        if self.experiment_name == "":
+            raise ValueError(
+                "MLflowLogger's experiment_name must be a non-empty name, or None for "
+                "MLflow's default experiment; got ''."
+            )
+
     def on_train_begin(self, trainer, **kwargs):
         self._client, self._status = None, "FINISHED"
         mlflow = import_optional("mlflow", extra="mlflow", feature="MLflowLogger")
@@ -84,8 +92,12 @@ class MLflowLogger(Callback):
         try:
             return client.create_experiment(self.experiment_name)
         except mlflow.exceptions.MlflowException:
-            # Another process created it since we looked.
-            return client.get_experiment_by_name(self.experiment_name).experiment_id
+            # Another process may have created it since we looked; any other
+            # failure to create it is the user's to see.
+            experiment = client.get_experiment_by_name(self.experiment_name)
+            if experiment is None:
+                raise
+            return experiment.experiment_id
 
     def on_epoch_end(self, trainer, epoch, logs, **kwargs):
         from mlflow.entities import Metric

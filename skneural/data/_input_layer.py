@@ -42,7 +42,9 @@ class InputLayer:
         Name of the case (class attribute), e.g. ``"numeric"``.
     priority : int
         Cases are tried from the highest priority down (class attribute);
-        the numeric case, at 0, takes whatever the others decline.
+        at equal priority, cases defined outside skneural come before the
+        built-in ones, so a new case left at the default 0 is tried before
+        the numeric case, which takes whatever the others decline.
     x_validation : dict or None
         Keyword arguments the estimator passes to scikit-learn's
         ``validate_data`` for ``X`` before the layer sees it (class
@@ -176,7 +178,20 @@ def _common_arguments(params: dict, X, owner: str) -> dict:
 def register_input_layer(layer_class: type) -> type:
     """Make an :class:`InputLayer` subclass selectable by :func:`select_input_layer`.
 
-    Returns the class, so it also works as a class decorator.
+    Cases are tried from the highest :attr:`~InputLayer.priority` down. At
+    equal priority a case defined outside skneural comes before the built-in
+    ones (the numeric case accepts any table at priority 0, the default), and
+    such cases keep their order of registration.
+
+    Parameters
+    ----------
+    layer_class : type
+        The :class:`InputLayer` subclass.
+
+    Returns
+    -------
+    type
+        ``layer_class``, so that this also works as a class decorator.
     """
     if not (isinstance(layer_class, type) and issubclass(layer_class, InputLayer)):
         raise TypeError(f"Expected an InputLayer subclass, got {layer_class!r}.")
@@ -253,10 +268,22 @@ def select_input_layer(params: dict, X, *, owner: str, random_state: int) -> Inp
     Returns
     -------
     InputLayer
-        An instance of the registered case of highest priority that accepts
-        ``params`` and ``X``.
+        An instance of the first registered case, in the order of
+        :func:`register_input_layer`, that accepts ``params`` and ``X``.
     """
-    for case in sorted(_CASES, key=lambda case: -case.priority):
+    for case in sorted(_CASES, key=_selection_order):
         if case.accepts(params, X):
             return case.from_params(params, X, owner=owner, random_state=random_state)
     raise ValueError(f"No input layer of {owner} accepts this X.")
+
+
+def _selection_order(case: type) -> tuple:
+    """The sort key of the cases: highest priority first and, at equal
+    priority, a user's case before skneural's own (the sort keeps the order
+    of registration within each)."""
+    return -case.priority, _is_builtin(case)
+
+
+def _is_builtin(case: type) -> bool:
+    """Whether ``case`` is defined in skneural itself."""
+    return case.__module__.partition(".")[0] == __name__.partition(".")[0]

@@ -52,7 +52,7 @@ from ..training._budget import (
     recipe_for,
 )
 from ..training._device import loadable_device, resolve_device
-from ..training._inference import check_output_shape, forward_in_chunks, to_device
+from ..training._inference import forward_in_chunks, to_device
 from ..training._interrupt import interrupt_should_propagate
 from ..training._optim import OPTIMIZERS, build_optimizer
 from ..training._regularization import make_weight_penalty
@@ -71,6 +71,7 @@ from ..utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
+from ._module_contract import check_new_network
 
 _SEED_HIGH = 2**31 - 1
 
@@ -333,16 +334,31 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if isinstance(self.augmentation, BatchAugmentation):
             self.augmentation._validate_params()
         self._check_tta()
-        if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
-            raise TypeError(
-                "module must be a built-in name, a torch.nn.Module subclass or a "
-                f"callable returning a module; got the class {self.module.__name__}."
-            )
+        self._check_module_spec()
         device = resolve_device(self.device)
         check_precision(self.precision, device)
         if self.compile:
             check_compile_supported()
         return device
+
+    def _check_module_spec(self):
+        """``module`` names how to build a network: a class or a factory, not a
+        network itself (every fit builds a new one, leaving the parameter as
+        it was)."""
+        if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
+            raise TypeError(
+                "module must be a built-in name, a torch.nn.Module subclass or a "
+                f"callable returning a module; got the class {self.module.__name__}."
+            )
+        if isinstance(self.module, torch.nn.Module):
+            name = type(self.module).__name__
+            raise TypeError(
+                "module must be a built-in name, a torch.nn.Module subclass or a "
+                f"callable returning a module; got an instance of {name}. Every fit builds a "
+                f"new network: pass the class (module={name}, with its constructor "
+                "arguments in module_params) or a function that builds one "
+                f"(module=lambda n_features_in, n_outputs: {name}(...))."
+            )
 
     # --------------------------------------------------------------- data
     @property
@@ -660,9 +676,10 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         }
 
     def _init_network(self, X, train_index, n_outputs, device):
-        """Build the network for the network input ``X`` and check the width
-        of its outputs on two training rows (the rows a module's
-        ``data_dependent_kwargs`` reads are gathered only when it needs them)."""
+        """Build the network for the network input ``X`` and check it on two
+        training rows: trainable, with floating-point outputs of the width the
+        loss needs (the rows a module's ``data_dependent_kwargs`` reads are
+        gathered only when it needs them)."""
         self.device_ = device
         self.module_ = build_module(
             self.module,
@@ -686,7 +703,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             },
             training_data=lambda: X[_statistics_rows(train_index)],
         ).to(device)
-        check_output_shape(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
+        check_new_network(self.module_, X[train_index[:2]], n_outputs, device, type(self).__name__)
         self._optimizer = None
 
     def _numeric_encoding_params(self, n_train) -> dict:

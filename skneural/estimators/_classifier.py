@@ -22,7 +22,7 @@ class NeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
     """Neural network classifier trained with PyTorch.
 
     Binary, multiclass (any label type: strings, bools, non-contiguous
-    integers) and multilabel (indicator matrix) classification.
+    integers) and multilabel (an indicator matrix of 0 and 1) classification.
 
     Parameters
     ----------
@@ -57,7 +57,8 @@ default="log_loss"
         the temperature is 1.
     {training}
     class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, multiplied with ``sample_weight``.
+        Weights of the classes in the loss, multiplied with ``sample_weight``:
+        finite, non-negative numbers keyed by class label.
 
     Attributes
     ----------
@@ -220,6 +221,7 @@ default="log_loss"
 
     def _encode_multilabel(self, y, *, fitting):
         y = np.asarray(y)
+        _check_indicator_values(y)
         if fitting:
             self._multilabel = True
             self.classes_ = np.arange(y.shape[1])
@@ -255,6 +257,8 @@ default="log_loss"
     def _apply_class_weight(self, sample_weight, y_raw):
         if self.class_weight is None:
             return sample_weight
+        if isinstance(self.class_weight, dict):
+            _check_class_weight_values(self.class_weight)
         class_weight = compute_sample_weight(self.class_weight, y_raw)
         return class_weight if sample_weight is None else sample_weight * class_weight
 
@@ -357,6 +361,35 @@ default="log_loss"
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _check_indicator_values(y):
+    """Raise a ``ValueError`` unless the multilabel indicator matrix ``y``
+    holds only 0 and 1 (or False and True).
+
+    scikit-learn calls any 2-D target of two integer values a
+    ``"multilabel-indicator"``; a -1/1 matrix read as probabilities trains
+    towards targets no sigmoid reaches, and predictions of 0/1 never match it.
+    """
+    values = np.unique(y)
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError(
+            "A multilabel target must be an indicator matrix of 0 and 1 (or False and "
+            f"True), one column per label; y holds the values {values.tolist()}. "
+            f"Encode it as 0/1 first, e.g. (y == {values[-1].item()!r}).astype(int)."
+        )
+
+
+def _check_class_weight_values(class_weight: dict):
+    """Raise a ``ValueError`` naming the first class whose weight is not a
+    finite, non-negative number (a negative weight would flip its loss)."""
+    for label, weight in class_weight.items():
+        valid = isinstance(weight, Real) and bool(np.isfinite(weight)) and weight >= 0
+        if not valid:
+            raise ValueError(
+                f"class_weight[{label!r}] is {weight!r}; class weights must be finite, "
+                "non-negative numbers (0 leaves the class out of the loss)."
+            )
 
 
 NeuralClassifier.__doc__ = NeuralClassifier.__doc__.format(

@@ -30,9 +30,11 @@ module : str or type of torch.nn.Module, default="mlp"
         ``n_features_in``, ``input_shape`` (the shape of one sample of the
         input tensor), ``categorical_cardinalities``, ``hidden_layer_sizes``,
         ``activation``, ``dropout`` and ``batch_norm`` its constructor
-        accepts, plus ``module_params``. Its output must have shape
-        ``(n_samples, n_outputs)``; a first forward pass on two training rows
-        checks this before training.
+        accepts, plus ``module_params``; pass the class or a function, not a
+        module instance, as every fit builds a new network. The module needs
+        a trainable parameter, float32 parameters, and a floating-point
+        output of shape ``(n_samples, n_outputs)``; a first forward pass on
+        two training rows checks this before training.
     module_params : dict, default=None
         Extra constructor arguments of ``module``. Each entry is also a
         parameter of its own, ``module_params__<name>``, so

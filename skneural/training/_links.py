@@ -25,8 +25,9 @@ class Link:
         of shape ``(n_samples, n_outputs)``."""
         raise NotImplementedError
 
-    def validation_metrics(self, raw: torch.Tensor, y: torch.Tensor) -> dict:
-        """Metrics of raw outputs against encoded targets, for ``history_``."""
+    def validation_metrics(self, raw: torch.Tensor, y: torch.Tensor, weight=None) -> dict:
+        """Metrics of raw outputs against encoded targets, for ``history_``,
+        weighted by the rows' ``weight`` (shape ``(n_samples,)``) when given."""
         raise NotImplementedError
 
     def __eq__(self, other):
@@ -42,16 +43,24 @@ class Link:
 class RegressionLink(Link):
     """A link of a regression loss: the metric is R^2 of the predictions."""
 
-    def validation_metrics(self, raw, y) -> dict:
+    def validation_metrics(self, raw, y, weight=None) -> dict:
         """``valid_r2``, averaged over the outputs, of the predictions against
-        the (standardised) targets; nothing when a target is constant."""
+        the (standardised) targets, as :func:`sklearn.metrics.r2_score`
+        computes it: for a constant target, 1 when predicted exactly, else 0."""
         with torch.inference_mode():
             predictions = self.inverse(raw)
-            residual = ((y - predictions) ** 2).sum(dim=0)
-            total = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
+            if weight is None:
+                residual = ((y - predictions) ** 2).sum(dim=0)
+                total = ((y - y.mean(dim=0)) ** 2).sum(dim=0)
+            else:
+                weight = weight.reshape(-1, *([1] * (y.ndim - 1)))
+                mean = (weight * y).sum(dim=0) / weight.sum()
+                residual = (weight * (y - predictions) ** 2).sum(dim=0)
+                total = (weight * (y - mean) ** 2).sum(dim=0)
+            r2 = 1 - residual / total
             if not bool((total > 0).all()):
-                return {}
-            return {"valid_r2": float((1 - residual / total).mean())}
+                r2 = torch.where(total > 0, r2, (residual == 0).to(r2.dtype))
+            return {"valid_r2": float(r2.mean())}
 
 
 class IdentityLink(RegressionLink):
@@ -83,10 +92,14 @@ class ProbabilityLink(Link):
         """The log-loss of each row, shape ``(n_samples,)``."""
         raise NotImplementedError
 
-    def validation_metrics(self, raw, y) -> dict:
-        """``valid_accuracy``: the share of rows classified right."""
+    def validation_metrics(self, raw, y, weight=None) -> dict:
+        """``valid_accuracy``: the (weighted) share of rows classified right."""
         with torch.inference_mode():
-            return {"valid_accuracy": float(self.correct(raw, y).double().mean())}
+            correct = self.correct(raw, y).double()
+            if weight is None:
+                return {"valid_accuracy": float(correct.mean())}
+            weight = weight.double()
+            return {"valid_accuracy": float((weight * correct).sum() / weight.sum())}
 
 
 class SoftmaxLink(ProbabilityLink):

@@ -457,7 +457,10 @@ class Trainer:
         mean_weight = None if data.weight is None else float(data.weight.mean())
         with torch.inference_mode():
             loss = self.loss.batch_loss(outputs, data.y, data.weight, mean_weight)
-        return {"valid_loss": float(loss), **self.loss.link.validation_metrics(outputs, data.y)}
+        return {
+            "valid_loss": float(loss),
+            **self.loss.link.validation_metrics(outputs, data.y, data.weight),
+        }
 
 
 def _divergence(logs: dict) -> str | None:

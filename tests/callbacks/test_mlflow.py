@@ -89,6 +89,42 @@ def test_an_interrupted_fit_is_a_killed_run(make_net, data, tracking_uri):
     assert run.info.status == "KILLED"
 
 
+def test_empty_experiment_name_is_refused(make_net, data, tracking_uri):
+    # Was "AttributeError: 'NoneType' object has no attribute 'experiment_id'".
+    logger = MLflowLogger(experiment_name="", tracking_uri=tracking_uri)
+    with pytest.raises(ValueError, match="experiment_name must be a non-empty name, or None"):
+        make_net(callbacks=[logger], max_epochs=1).fit(*data)
+
+
+def test_a_failure_to_create_the_experiment_is_raised(make_net, data, tracking_uri, monkeypatch):
+    def refuse(self, name, **kwargs):
+        raise mlflow.exceptions.MlflowException("permission denied")
+
+    monkeypatch.setattr(mlflow.MlflowClient, "create_experiment", refuse)
+    logger = MLflowLogger(experiment_name="refused", tracking_uri=tracking_uri)
+    with pytest.raises(mlflow.exceptions.MlflowException, match="permission denied"):
+        make_net(callbacks=[logger], max_epochs=1).fit(*data)
+
+
+def test_an_experiment_created_meanwhile_by_another_process_is_used(
+    make_net, data, tracking_uri, monkeypatch
+):
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    experiment_id = client.create_experiment("raced")
+    lookup = mlflow.MlflowClient.get_experiment_by_name
+    lookups = []
+
+    def first_lookup_misses(self, name):
+        lookups.append(name)  # the first one ran before the other process created it
+        return None if len(lookups) == 1 else lookup(self, name)
+
+    monkeypatch.setattr(mlflow.MlflowClient, "get_experiment_by_name", first_lookup_misses)
+    logger = MLflowLogger(experiment_name="raced", tracking_uri=tracking_uri)
+    net = make_net(callbacks=[logger], max_epochs=1).fit(*data)
+    assert client.get_run(net.callbacks_[0].run_id_).info.experiment_id == experiment_id
+    assert lookups == ["raced", "raced"]
+
+
 def test_missing_mlflow_names_the_extra(make_net, data, monkeypatch):
     monkeypatch.setitem(sys.modules, "mlflow", None)
     with pytest.raises(ImportError, match=r"pip install skneural\[mlflow\]"):

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.impute import SimpleImputer
 from torch import nn
 
@@ -16,6 +17,7 @@ from skneural.data import (
     register_input_layer,
     select_input_layer,
 )
+from skneural.nn import compute_bin_edges
 from tests.conftest import FAST
 
 
@@ -61,6 +63,68 @@ def test_fitted_layer_describes_the_tensor(binary_data):
     assert layer.code_labels() == {4: ("x4", [0, 1, 2])}
     assert clf.preprocessor_ is layer.preprocessor_
     np.testing.assert_array_equal(layer.transform(X)[:, 4], X[:, 4])  # codes stay unscaled
+
+
+def _regression_data():
+    rng = np.random.RandomState(0)
+    return rng.randn(60, 4), rng.randn(60)
+
+
+def _piecewise_linear(edges, **params):
+    module_params = {"numeric_embedding": "piecewise_linear", "bin_edges": edges}
+    return NeuralRegressor(module_params=module_params, max_epochs=1, random_state=0, **params)
+
+
+def test_bin_edges_are_in_the_units_of_X():
+    # The estimator standardises X; edges computed on X, as the docs say,
+    # must be standardised with it (they were not: every row fell below the
+    # first edge, in the same bin).
+    X, y = _regression_data()
+    X = X * 1000 + 500
+    edges = compute_bin_edges(X, n_bins=8)
+    reg = _piecewise_linear(edges).fit(X, y)
+    scaler = reg.input_layer_.preprocessor_
+    embedding = reg.module_.encoder.numeric
+    expected = (np.array(edges) - scaler.mean_[:, None]) / scaler.scale_[:, None]
+    np.testing.assert_allclose(embedding.left.numpy(), expected[:, :-1], rtol=1e-5, atol=1e-5)
+    with torch.no_grad():
+        encoding = embedding.encode(torch.from_numpy(reg.input_layer_.transform(X)))
+    assert (encoding[:, :, 1:] > 0).any(dim=0).all()  # every bin is reached by some row
+
+
+def test_bin_edges_are_not_scaled_when_X_is_not():
+    X, y = _regression_data()
+    edges = compute_bin_edges(X, n_bins=4)
+    reg = _piecewise_linear(edges, preprocessing=None).fit(X, y)
+    left = reg.module_.encoder.numeric.left.numpy()
+    np.testing.assert_array_equal(left, np.array(edges, dtype=np.float32)[:, :-1])
+
+
+def test_bin_edges_of_code_columns_stay_as_given():
+    X, y = _regression_data()
+    X[:, 2] = np.arange(len(X)) % 3
+    edges = compute_bin_edges(X, n_bins=4, categorical_columns=[2])
+    params = {"categorical_cardinalities": {2: 3}}
+    reg = _piecewise_linear(edges)
+    reg.set_params(module_params={**reg.module_params, **params}).fit(X, y)
+    assert reg.input_layer_.module_kwargs["bin_edges"][2] is None
+    assert reg.module_.encoder.numeric.left.shape == (3, 4)
+
+
+@pytest.mark.parametrize(
+    "cardinalities, error, message",
+    [
+        ({9: 3}, ValueError, r"keys must be column indices in \[0, 4\), got 9"),
+        ({"0": 3}, ValueError, r"keys must be column indices in \[0, 4\), got '0'"),
+        ({0: 0}, ValueError, "cardinality of column 0 must be an integer >= 1"),
+        ([3], TypeError, "categorical_cardinalities must be a dict"),
+    ],
+)
+def test_bad_categorical_cardinalities_are_clear_errors(cardinalities, error, message):
+    X, y = _regression_data()
+    reg = NeuralRegressor(module_params={"categorical_cardinalities": cardinalities}, **FAST)
+    with pytest.raises(error, match=message):
+        reg.fit(X, y)
 
 
 class _Grid(InputLayer):
@@ -120,3 +184,34 @@ def test_register_input_layer_takes_input_layer_classes_only(registry):
     assert register_input_layer(_Grid) is _Grid
     register_input_layer(_Grid)
     assert _input_layer._CASES.count(_Grid) == 1
+
+
+class _Doubled(InputLayer):
+    """A test case at the default priority, 0: any table, doubled."""
+
+    kind = "doubled"
+    x_validation = {"dtype": np.float32}
+
+    @classmethod
+    def accepts(cls, params, X):
+        return np.ndim(X) == 2
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        self.preprocessor_ = None
+        self.input_shape_ = X.shape[1:]
+        self.code_columns_ = {}
+        return self.transform(X)
+
+    def transform(self, X):
+        return np.ascontiguousarray(2 * X, dtype=np.float32)
+
+
+def test_a_registered_case_wins_ties_with_the_built_in_ones(registry):
+    # At the default priority it was never chosen: the numeric case, also at
+    # 0 and registered first, takes every table.
+    register_input_layer(_Doubled)
+    X = np.random.RandomState(0).normal(size=(60, 4))
+    assert type(_select(X)) is _Doubled
+    assert NeuralRegressor(**FAST).fit(X, X[:, 0]).input_layer_.kind == "doubled"
+    # A built-in case of a higher priority still comes first.
+    assert type(_select(pd.DataFrame({"a": ["x", "y"]}))) is TabularInput

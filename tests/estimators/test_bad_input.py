@@ -167,6 +167,20 @@ def test_continuous_target_for_classifier(regression_data):
         NeuralClassifier(**FAST).fit(X, y)
 
 
+@pytest.mark.parametrize("values", [(-1, 1), (1, 2), (0, 2)])
+def test_multilabel_target_of_other_values_than_zero_and_one(values):
+    # scikit-learn calls any 2-D target of two integer values an indicator
+    # matrix; a -1/1 matrix was trained as probabilities and scored 0.0.
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(60, 4), np.where(rng.rand(60, 3) > 0.5, values[1], values[0])
+    message = rf"indicator matrix of 0 and 1.*values \[{values[0]}, {values[1]}\].*y == {values[1]}"
+    with pytest.raises(ValueError, match=message):
+        NeuralClassifier(max_epochs=2).fit(X, Y)
+    clf = NeuralClassifier(max_epochs=2).partial_fit(X, (Y == values[1]).astype(int))
+    with pytest.raises(ValueError, match=message):
+        clf.partial_fit(X, Y)
+
+
 @pytest.mark.parametrize("frame", [False, True], ids=["array", "DataFrame"])
 def test_string_target_for_regressor(binary_data, frame):
     X, y = binary_data
@@ -290,6 +304,14 @@ def test_bad_sample_weight(binary_data, sample_weight, message):
 def test_class_weight_that_zeroes_every_row(binary_data):
     with pytest.raises(ValueError, match="all weights are zero"):
         NeuralClassifier(class_weight={0: 0.0, 1: 0.0}, **FAST).fit(*binary_data)
+
+
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "2"])
+def test_class_weights_must_be_finite_and_non_negative(classification_data, weight):
+    # A negative weight trained on a flipped loss; NaN said "all weights are zero".
+    clf = NeuralClassifier(class_weight={0: 1.0, 1: weight, 2: 1.0}, **FAST)
+    with pytest.raises(ValueError, match=r"class_weight\[1\] is .*finite, non-negative"):
+        clf.fit(*classification_data)
 
 
 def test_poisson_needs_non_negative_targets(regression_data):

@@ -149,3 +149,87 @@ def test_module_returning_a_tuple_is_named(binary_data):
 def test_lazy_modules_are_initialised_before_the_optimizer(binary_data):
     clf = NeuralClassifier(module=lambda: nn.LazyLinear(2), **FAST).fit(*binary_data)
     assert clf.predict_proba(binary_data[0]).shape == (200, 2)
+
+
+class NoParameterNet(nn.Module):
+    """Passes two input columns through: nothing to train."""
+
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, X):
+        return X[:, :2]
+
+
+class FrozenNet(WidthNet):
+    def __init__(self, n_features_in, width=2):
+        super().__init__(n_features_in, width)
+        self.layer.requires_grad_(False)
+
+
+@pytest.mark.parametrize(
+    "module, reason",
+    [(NoParameterNet, "it has no parameters"), (FrozenNet, "all 2 of its parameters are frozen")],
+)
+def test_module_without_trainable_parameters_is_named(binary_data, module, reason):
+    # Failed in the first backward pass: "element 0 of tensors does not require grad".
+    with pytest.raises(ValueError, match=f"NeuralClassifier has no trainable parameters: {reason}"):
+        NeuralClassifier(module=module, **FAST).fit(*binary_data)
+
+
+class IntegerOutputNet(WidthNet):
+    def forward(self, X):
+        return self.layer(X).long()
+
+
+class ComplexOutputNet(WidthNet):
+    def forward(self, X):
+        return self.layer(X).to(torch.complex64)
+
+
+@pytest.mark.parametrize("estimator", [NeuralClassifier, NeuralRegressor])
+@pytest.mark.parametrize(
+    "module, dtype", [(IntegerOutputNet, "int64"), (ComplexOutputNet, "complex64")]
+)
+def test_module_with_outputs_that_are_not_floats_is_named(binary_data, estimator, module, dtype):
+    width = 2 if estimator is NeuralClassifier else 1
+    model = estimator(module=module, module_params={"width": width}, **FAST)
+    with pytest.raises(TypeError, match=f"returns {dtype} outputs, but the loss needs floating"):
+        model.fit(*binary_data)
+
+
+def test_float64_module_is_named_with_the_fix(binary_data):
+    # Failed in its first forward pass: "mat1 and mat2 must have the same dtype".
+    def double_net(n_features_in):
+        return WidthNet(n_features_in).double()
+
+    with pytest.raises(TypeError, match=r"has float64 parameters.*call \.float\(\)"):
+        NeuralClassifier(module=double_net, **FAST).fit(*binary_data)
+
+
+def test_float64_module_that_casts_its_input_still_trains(binary_data):
+    class CastingNet(WidthNet):
+        def forward(self, X):
+            return self.layer(X.double())
+
+    def double_net(n_features_in):
+        return CastingNet(n_features_in).double()
+
+    clf = NeuralClassifier(module=double_net, **FAST).fit(*binary_data)
+    assert clf.score(*binary_data) > 0.8
+
+
+def test_torchscript_module_trains(binary_data):
+    def scripted(n_features_in):
+        return torch.jit.script(nn.Linear(n_features_in, 2))
+
+    clf = NeuralClassifier(module=scripted, **FAST).fit(*binary_data)
+    assert clf.predict_proba(binary_data[0]).shape == (200, 2)
+
+
+@pytest.mark.parametrize("module", [nn.Linear(5, 2), TwoLayerNet(5, 2)])
+def test_module_instance_is_refused_with_the_fix(binary_data, module):
+    # Was "Could not build module Linear(...): unexpected keyword argument 'n_features_in'".
+    name = type(module).__name__
+    with pytest.raises(TypeError, match=f"got an instance of {name}.*module={name}, .*lambda"):
+        NeuralClassifier(module=module, **FAST).fit(*binary_data)

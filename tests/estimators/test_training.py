@@ -321,3 +321,12 @@ def test_auto_batch_size_grows_with_the_training_rows(n_rows, expected):
     assert reg.callbacks_[0].batch_size_ == expected
     reg.set_params(batch_size=64).fit(X, y)
     assert reg.callbacks_[0].batch_size_ == 64
+
+
+def test_a_constant_validation_target_still_has_validation_scores():
+    # valid_r2 was dropped for a constant target, leaving validation_scores_ None.
+    rng = np.random.RandomState(0)
+    reg = NeuralRegressor(validation_fraction=0.2, max_epochs=3, random_state=0)
+    reg.fit(rng.randn(30, 2), np.ones(30))
+    assert len(reg.validation_scores_) == reg.n_iter_
+    assert reg.best_validation_score_ is not None

@@ -57,7 +57,28 @@ def test_validation_metrics():
     y = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
     assert LINKS["identity"].validation_metrics(y, y) == {"valid_r2": 1.0}
     assert LINKS["exp"].validation_metrics(torch.log(y), y)["valid_r2"] == pytest.approx(1.0)
-    assert LINKS["identity"].validation_metrics(y, torch.ones(4, 1)) == {}  # constant target
+    # A constant target scores as scikit-learn's r2_score does: 1 if exact, else 0.
+    assert LINKS["identity"].validation_metrics(y, torch.ones(4, 1)) == {"valid_r2": 0.0}
+    assert LINKS["identity"].validation_metrics(torch.ones(4, 1), torch.ones(4, 1)) == {
+        "valid_r2": 1.0
+    }
+
+
+def test_validation_metrics_weight_rows_as_scikit_learn_does():
+    from sklearn.metrics import accuracy_score, r2_score
+
+    rng = np.random.RandomState(0)
+    y, predictions = rng.randn(30, 2), rng.randn(30, 2)
+    weight = rng.uniform(0, 2, size=30)
+    weight[:5] = 0
+    metrics = LINKS["identity"].validation_metrics(
+        torch.tensor(predictions), torch.tensor(y), torch.tensor(weight)
+    )
+    assert metrics["valid_r2"] == pytest.approx(r2_score(y, predictions, sample_weight=weight))
+    logits, labels = torch.tensor(rng.randn(30, 3)), torch.tensor(rng.randint(0, 3, 30))
+    accuracy = LINKS["softmax"].validation_metrics(logits, labels, torch.tensor(weight))
+    expected = accuracy_score(labels, logits.argmax(dim=1), sample_weight=weight)
+    assert accuracy["valid_accuracy"] == pytest.approx(expected)
 
 
 def test_links_pickle_and_compare_by_kind():

@@ -1,11 +1,11 @@
 """The epoch loop: index-sliced mini-batches over tensors already on the device."""
 
 import contextlib
+import dataclasses
 import math
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import torch
 
@@ -21,7 +21,7 @@ _BATCH_HOOKS = ("on_batch_begin", "on_after_backward", "on_batch_end")
 _SELECTIVE_HOOKS = ("on_validation_begin", "on_validation_end", "on_exception")
 
 
-@dataclass
+@dataclasses.dataclass
 class TensorData:
     """Inputs, targets and optional per-sample weights, all on one device.
 
@@ -231,6 +231,8 @@ class Trainer:
         self.should_stop = False
         self.diverged = False
         self.has_validation = valid is not None and len(valid) > 0
+        if self.has_validation:
+            valid = _weighed_validation(valid)
         self.n_epochs = n_epochs
         self.max_epochs = self.epoch + n_epochs
         self.batches_per_epoch = len(batch_bounds(len(train), self.batch_size))
@@ -461,6 +463,20 @@ class Trainer:
             "valid_loss": float(loss),
             **self.loss.link.validation_metrics(outputs, data.y, data.weight),
         }
+
+
+def _weighed_validation(valid: TensorData) -> TensorData:
+    """``valid``, without its weights when they are all zero (with a warning):
+    a weighted loss over rows that all weigh nothing is undefined."""
+    if valid.weight is None or bool(valid.weight.sum() > 0):
+        return valid
+    warnings.warn(
+        f"All {len(valid)} validation rows have a sample weight of zero, so the validation "
+        "loss and scores are computed without the weights.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return dataclasses.replace(valid, weight=None)
 
 
 def _divergence(logs: dict) -> str | None:

@@ -330,3 +330,4 @@ def test_a_constant_validation_target_still_has_validation_scores():
     reg.fit(rng.randn(30, 2), np.ones(30))
     assert len(reg.validation_scores_) == reg.n_iter_
     assert reg.best_validation_score_ is not None
+

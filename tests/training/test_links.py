@@ -106,3 +106,27 @@ def test_trainer_takes_the_validation_metric_from_the_loss():
     )
     trainer.fit(TensorData(X[:48], y[:48]), TensorData(X[48:], y[48:]), n_epochs=2)
     assert set(trainer.history[-1]) >= {"valid_loss", "valid_accuracy"}
+
+
+def test_validation_rows_that_all_weigh_nothing_are_scored_without_weights():
+    # Their weighted loss was 0/0: NaN, which stopped training as a divergence.
+    generator = torch.Generator().manual_seed(0)
+    X = torch.randn(64, 3, generator=generator)
+    y = (X[:, 0] > 0).long()
+    module = torch.nn.Linear(3, 2)
+    spec = classification_loss("log_loss", {}, multilabel=False, n_classes=2)
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+    trainer = Trainer(
+        module,
+        spec,
+        optimizer,
+        device=torch.device("cpu"),
+        batch_size=16,
+        shuffle=True,
+        generator=generator,
+    )
+    valid = TensorData(X[48:], y[48:], weight=torch.zeros(16))
+    with pytest.warns(UserWarning, match="All 16 validation rows have a sample weight of zero"):
+        trainer.fit(TensorData(X[:48], y[:48], weight=torch.ones(48)), valid, n_epochs=3)
+    assert trainer.epoch == 3
+    assert all(np.isfinite(row["valid_loss"]) for row in trainer.history)

@@ -99,7 +99,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "preprocessing": [StrOptions({"auto", "standard"}), HasMethods(["fit", "transform"]), None],
         "module": [StrOptions(set(BUILTIN_MODULES)), callable],
         "module_params": [dict, None],
-        "hidden_layer_sizes": ["array-like", StrOptions({"auto"})],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "batch_norm": ["boolean"],
@@ -275,6 +279,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     f"{close_names_hint(name, self.get_params(deep=True))} "
                     f"Valid parameters are: {sorted(valid)}."
                 )
+        for name in params:
+            self._check_nested_target(name, params)
         entries, callback_updates = {}, {}
         for name in list(params):
             prefix, sep, key = name.partition("__")
@@ -289,6 +295,26 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if callback_updates:
             self.callbacks = self._updated_callbacks(callback_updates)
         return self
+
+    def _check_nested_target(self, name: str, params: dict) -> None:
+        """Raise a ``ValueError`` for ``<param>__<key>`` when ``<param>`` holds
+        nothing with settings of its own (``module__width`` with the module
+        ``"mlp"``, skorch's spelling of ``module_params__width``)."""
+        prefix, sep, key = name.partition("__")
+        if not sep or prefix in self._dict_params or prefix == "callbacks":
+            return
+        target = params.get(prefix, getattr(self, prefix))
+        if isinstance(target, BaseEstimator) or hasattr(target, "set_params"):
+            return
+        hint = (
+            f" Did you mean '{prefix}_params__{key}'?"
+            if f"{prefix}_params" in self._dict_params
+            else ""
+        )
+        raise ValueError(
+            f"Invalid parameter {name!r} for estimator {type(self).__name__}: {prefix} is "
+            f"{target!r}, which has no settings of its own.{hint}"
+        )
 
     def _updated_callbacks(self, updates):
         """A new callbacks list with ``updates`` (``<name>[__<param>]: value``) applied."""
@@ -316,7 +342,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         sizes = self._hidden_layer_sizes()
         if not all(isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
             raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers or 'auto', "
+                "hidden_layer_sizes must be a sequence of positive integers, one positive "
+                "integer or 'auto', "
                 f"got {self.hidden_layer_sizes!r}."
             )
         for callback in self.callbacks or []:
@@ -519,7 +546,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             batch_size = (
                 auto_batch_size(len(train_index)) if self.batch_size == "auto" else self.batch_size
             )
-            if getattr(self, "_optimizer", None) is None:
+            if getattr(self, "_optimizer", None) is None or self._optimizer_settings_changed():
                 self._optimizer = self._make_optimizer(batch_size)
             # One network input on the device, shared by the training and
             # validation rows (never copied into subsets).
@@ -732,6 +759,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             if n_train is not None and self._large_table_rules(n_train):
                 return LARGE_TABLE_HIDDEN
             return self._recipe().hidden_layer_sizes
+        if isinstance(sizes, Integral):  # one hidden layer, as scikit-learn's MLP reads it
+            return (sizes,)
         return tuple(sizes)
 
     def _large_table_rules(self, n_train) -> bool:
@@ -747,9 +776,26 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         module declares (``input_kind``; tables when it declares none)."""
         return recipe_for(module_input_kind(self.module))
 
+    def _optimizer_settings(self) -> tuple:
+        """The parameters the optimizer is built from."""
+        return (
+            self.optimizer,
+            self.lr,
+            self.batch_size,
+            self.weight_decay,
+            copy.deepcopy(self.optimizer_params),
+        )
+
+    def _optimizer_settings_changed(self) -> bool:
+        """Whether ``set_params`` changed the optimizer's settings since it was
+        built: a warm-start ``fit`` or ``partial_fit`` then starts a new one
+        with them (keeping the weights), as scikit-learn's MLP does."""
+        return getattr(self, "_built_optimizer_settings", None) != self._optimizer_settings()
+
     def _make_optimizer(self, batch_size=REFERENCE_BATCH):
         """The optimizer; ``lr="auto"`` follows ``batch_size`` and the module's
         recipe (a restored optimizer state brings its own learning rate)."""
+        self._built_optimizer_settings = self._optimizer_settings()
         return build_optimizer(
             self.optimizer,
             self.module_,

@@ -40,8 +40,9 @@ module : str or type of torch.nn.Module, default="mlp"
         parameter of its own, ``module_params__<name>``, so
         ``set_params(module_params__width=64)`` and a ``GridSearchCV`` grid
         over ``"module_params__width"`` work.
-    hidden_layer_sizes : sequence of int or "auto", default="auto"
-        Width of each hidden layer; the length is the depth. ``"auto"``:
+    hidden_layer_sizes : sequence of int, int or "auto", default="auto"
+        Width of each hidden layer; the length is the depth (an int is one
+        hidden layer, as in scikit-learn's MLP). ``"auto"``:
         ``(128, 128)``; ``(96, 96)`` on large tables (from ~11,600 training
         rows; with ``numeric_encoding="auto"`` it matched 128 units at 0.6x
         the cost of an epoch); none (a linear head after pooling) for a

@@ -121,7 +121,7 @@ class SharedWeights:
             "hidden_layer_sizes": (
                 TABULAR_RECIPE.hidden_layer_sizes
                 if isinstance(net.hidden_layer_sizes, str)  # "auto"
-                else tuple(net.hidden_layer_sizes)
+                else net._hidden_layer_sizes()
             ),
             "activation": net.activation,
             "dropout": net.dropout,

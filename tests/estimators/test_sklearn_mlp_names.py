@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
@@ -116,3 +117,26 @@ def test_fitted_attributes_of_scikit_learns_mlp_without_validation(Estimator):
     assert model.loss_ == model.loss_curve_[-1]
     with pytest.raises(NotFittedError):
         _ = Estimator().best_loss_
+
+
+@pytest.mark.parametrize(
+    "name, match",
+    [
+        ("module__width", r"module is 'mlp', .* Did you mean 'module_params__width'\?"),
+        ("optimizer__momentum", r"Did you mean 'optimizer_params__momentum'\?"),
+        ("loss__delta", r"Did you mean 'loss_params__delta'\?"),
+        ("preprocessing__with_mean", "preprocessing is 'auto', which has no settings"),
+        ("augmentation__rotation", "augmentation is None, which has no settings"),
+    ],
+)
+def test_skorch_style_nested_names_point_to_the_dict_parameters(name, match):
+    # They failed with "AttributeError: 'str' object has no attribute 'set_params'".
+    with pytest.raises(ValueError, match=match):
+        NeuralClassifier().set_params(**{name: 3})
+
+
+def test_an_int_hidden_layer_sizes_is_one_layer_as_in_scikit_learn(regression_data):
+    one_layer = NeuralRegressor(hidden_layer_sizes=8, max_epochs=2, random_state=0)
+    as_tuple = NeuralRegressor(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
+    X, y = regression_data
+    np.testing.assert_array_equal(one_layer.fit(X, y).predict(X), as_tuple.fit(X, y).predict(X))

@@ -331,3 +331,22 @@ def test_a_constant_validation_target_still_has_validation_scores():
     assert len(reg.validation_scores_) == reg.n_iter_
     assert reg.best_validation_score_ is not None
 
+
+def test_a_continued_fit_applies_new_optimizer_settings_and_keeps_the_weights(
+    classification_data,
+):
+    # The optimizer of the first fit was reused: set_params(lr=...) had no effect.
+    X, y = classification_data
+    model = NeuralClassifier(**{**FAST, "max_epochs": 2}, warm_start=True).fit(X, y)
+    optimizer = model._optimizer
+    model.fit(X, y)
+    assert model._optimizer is optimizer  # unchanged settings: the same optimizer state
+    weights = [p.detach().clone() for p in model.module_.parameters()]
+    model.set_params(lr=0.5, optimizer="sgd", weight_decay=0.0)
+    model.partial_fit(X, y)
+    assert isinstance(model._optimizer, torch.optim.SGD)
+    assert model.history_[-1]["lr"] == 0.5 and model.n_iter_ == 5
+    moved = [
+        not torch.equal(a, b) for a, b in zip(weights, model.module_.parameters(), strict=True)
+    ]
+    assert any(moved)

@@ -3,6 +3,7 @@
 from numbers import Real
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
@@ -182,6 +183,8 @@ default="log_loss"
 
     # ------------------------------------------------------------ targets
     def _encode_targets(self, y, *, fitting, classes=None, sample_weight=None):
+        if sp.issparse(y):  # a sparse label-indicator matrix, as scikit-learn's MLP takes
+            y = y.toarray()
         check_class_labels(y, type(self).__name__)
         target_type = type_of_target(y, input_name="y")
         if target_type == "multilabel-indicator":
@@ -259,6 +262,12 @@ default="log_loss"
             return sample_weight
         if isinstance(self.class_weight, dict):
             _check_class_weight_values(self.class_weight)
+            if type_of_target(y_raw) == "multilabel-indicator":
+                raise ValueError(
+                    "class_weight as a dict weights the rows of a single-label target by "
+                    "their class; a multilabel target has no one class per row: use "
+                    "class_weight='balanced', or weight the rows with sample_weight."
+                )
         class_weight = compute_sample_weight(self.class_weight, y_raw)
         return class_weight if sample_weight is None else sample_weight * class_weight
 

@@ -125,3 +125,20 @@ def test_poisson_loss_predicts_positive_counts(rng):
     predictions = reg.predict(X)
     assert (predictions > 0).all()
     assert np.corrcoef(predictions, np.exp(0.5 * X[:, 0] + 1))[0, 1] > 0.8
+
+
+def test_a_sparse_label_indicator_matrix_is_a_multilabel_target():
+    # It failed with "TypeError: len() of unsized object"; scikit-learn's MLP takes it.
+    X, Y = make_multilabel_classification(n_samples=50, random_state=0)
+    dense = NeuralClassifier(max_epochs=2, random_state=0).fit(X, Y)
+    sparse = NeuralClassifier(max_epochs=2, random_state=0).fit(X, sp.csr_matrix(Y))
+    np.testing.assert_array_equal(sparse.predict_proba(X), dense.predict_proba(X))
+    assert sparse.score(X, sp.csr_matrix(Y)) == dense.score(X, Y)
+
+
+def test_a_class_weight_dict_on_a_multilabel_target_says_what_works():
+    # scikit-learn's message asked for a list of dicts, which the parameter refuses.
+    X, Y = make_multilabel_classification(n_samples=50, random_state=0)
+    with pytest.raises(ValueError, match="class_weight='balanced', or weight the rows"):
+        NeuralClassifier(class_weight={0: 2.0}, max_epochs=2).fit(X, Y)
+    assert NeuralClassifier(class_weight="balanced", max_epochs=2).fit(X, Y).classes_.size == 5

@@ -439,6 +439,9 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
     def _apply_class_weight(self, sample_weight, y_raw):
         return sample_weight
 
+    def _check_warm_start_targets(self, y) -> None:
+        """Raise unless a warm-start ``fit`` may continue on ``y`` (no rule here)."""
+
     # ----------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -510,6 +513,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
             X = self.input_layer_.transform(X)
         else:
             X = self.input_layer_.fit_transform(X, y, sample_weight=weights)
+        if continuing and not incremental:
+            self._check_warm_start_targets(y)
         y_tensor = self._encode_targets(
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )

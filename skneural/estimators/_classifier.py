@@ -257,6 +257,19 @@ default="log_loss"
     def _stratify_labels(self, y_encoded):
         return None if self._multilabel else y_encoded.numpy()
 
+    def _check_warm_start_targets(self, y) -> None:
+        """A warm-start ``fit`` needs the classes of the previous fit, as in
+        scikit-learn's MLP (``partial_fit`` takes any subset of ``classes_``)."""
+        if self._multilabel or sp.issparse(y) or np.ndim(y) != 1:
+            return
+        present = np.unique(y)
+        if not np.array_equal(present, self.classes_):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the "
+                f"previous call to fit. Previously got {self.classes_}, `y` has {present}. "
+                "Set warm_start=False to train a new network on these classes."
+            )
+
     def _apply_class_weight(self, sample_weight, y_raw):
         if self.class_weight is None:
             return sample_weight

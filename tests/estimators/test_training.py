@@ -350,3 +350,15 @@ def test_a_continued_fit_applies_new_optimizer_settings_and_keeps_the_weights(
         not torch.equal(a, b) for a, b in zip(weights, model.module_.parameters(), strict=True)
     ]
     assert any(moved)
+
+
+@pytest.mark.parametrize("labels", [2, 4])
+def test_a_warm_start_fit_needs_the_classes_of_the_previous_fit(labels):
+    # Fewer classes were accepted silently; scikit-learn's MLP raises (test_warm_start).
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 3)
+    model = NeuralClassifier(max_epochs=2, warm_start=True, random_state=0)
+    model.fit(X, np.arange(60) % 3)
+    with pytest.raises(ValueError, match="warm_start can only be used where `y` has the same"):
+        model.fit(X, np.arange(60) % labels)
+    assert model.partial_fit(X[:6], np.zeros(6, dtype=int)).n_iter_ == 3  # any subset

@@ -1,9 +1,10 @@
 """Stop training when a monitored metric stops improving."""
 
 import copy
-from numbers import Integral
+import math
+from numbers import Integral, Real
 
-from ..utils._sklearn_compat import Interval
+from ..utils._sklearn_compat import Interval, Options
 from ._monitor import MonitorCallback
 
 
@@ -20,7 +21,7 @@ class EarlyStopping(MonitorCallback):
         ``valid_*`` monitor falls back to ``"train_loss"`` with a warning.
     mode : {"auto", "min", "max"}, default="auto"
         See :class:`~skneural.callbacks.MonitorCallback`.
-    patience : int, default=10
+    patience : int or math.inf, default=10
         Epochs without improvement before stopping.
     min_delta : float, default=0.0
         Smallest change that counts as an improvement.
@@ -51,7 +52,7 @@ class EarlyStopping(MonitorCallback):
 
     _parameter_constraints: dict = {
         **MonitorCallback._parameter_constraints,
-        "patience": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left"), Options(Real, {math.inf})],
         "restore_best_weights": ["boolean"],
     }
 

@@ -6,6 +6,7 @@ training itself runs in :class:`skneural.training.Trainer`.
 """
 
 import copy
+import math
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -64,6 +65,7 @@ from ..utils._sklearn_compat import (
     CallbackSupportMixin,
     HasMethods,
     Interval,
+    Options,
     StrOptions,
     _check_feature_names,
     _check_n_features,
@@ -122,7 +124,11 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         "tta": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {math.inf}),  # never stop early, as in scikit-learn's MLP
+            StrOptions({"auto"}),
+        ],
         "weight_averaging": [Interval(Real, 0, None, closed="neither"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],

@@ -151,8 +151,10 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         when fewer than 100 rows would be (under ~1,000 training
         sequences), since a validation loss of a few series only stops
         training early.
-    n_iter_no_change : int or "auto", default="auto"
-        Patience of early stopping, in epochs. ``"auto"``: 20 epochs (5 on
+    n_iter_no_change : int, math.inf or "auto", default="auto"
+        Patience of early stopping, in epochs (``math.inf``: never stop
+        early, as in scikit-learn's MLP; the best epoch is still restored).
+        ``"auto"``: 20 epochs (5 on
         large tables, where ``lr="auto"`` decays on plateaus), or the epochs
         that see 1,300,000 training rows when that is fewer, at least 2
         (``skneural.training.auto_patience``): 2 epochs from 650,000

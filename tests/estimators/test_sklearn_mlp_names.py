@@ -140,3 +140,12 @@ def test_an_int_hidden_layer_sizes_is_one_layer_as_in_scikit_learn(regression_da
     as_tuple = NeuralRegressor(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
     X, y = regression_data
     np.testing.assert_array_equal(one_layer.fit(X, y).predict(X), as_tuple.fit(X, y).predict(X))
+
+
+def test_an_infinite_n_iter_no_change_never_stops_early():
+    # scikit-learn's test_n_iter_no_change_inf: the fit runs every epoch.
+    X, y = make_classification(n_samples=80, random_state=0)
+    clf = NeuralClassifier(n_iter_no_change=np.inf, max_epochs=12, lr=0.1, random_state=0)
+    assert clf.fit(X, y).n_iter_ == 12
+    with pytest.raises(ValueError, match="'n_iter_no_change' parameter"):
+        NeuralClassifier(n_iter_no_change=2.5).fit(X, y)

@@ -88,43 +88,34 @@ def test_links_pickle_and_compare_by_kind():
     assert LINKS["softmax"] != LINKS["sigmoid"]
 
 
-def test_trainer_takes_the_validation_metric_from_the_loss():
-    # The trainer asks the loss spec's link, not the estimator, for metrics.
+def _classification_run():
+    """A two-class problem of 64 rows and a linear network's trainer for it."""
     generator = torch.Generator().manual_seed(0)
     X = torch.randn(64, 3, generator=generator)
     y = (X[:, 0] > 0).long()
     module = torch.nn.Linear(3, 2)
-    spec = classification_loss("log_loss", {}, multilabel=False, n_classes=2)
     trainer = Trainer(
         module,
-        spec,
+        classification_loss("log_loss", {}, multilabel=False, n_classes=2),
         torch.optim.SGD(module.parameters(), lr=0.1),
         device=torch.device("cpu"),
         batch_size=16,
         shuffle=True,
         generator=generator,
     )
+    return X, y, trainer
+
+
+def test_trainer_takes_the_validation_metric_from_the_loss():
+    # The trainer asks the loss spec's link, not the estimator, for metrics.
+    X, y, trainer = _classification_run()
     trainer.fit(TensorData(X[:48], y[:48]), TensorData(X[48:], y[48:]), n_epochs=2)
     assert set(trainer.history[-1]) >= {"valid_loss", "valid_accuracy"}
 
 
 def test_validation_rows_that_all_weigh_nothing_are_scored_without_weights():
     # Their weighted loss was 0/0: NaN, which stopped training as a divergence.
-    generator = torch.Generator().manual_seed(0)
-    X = torch.randn(64, 3, generator=generator)
-    y = (X[:, 0] > 0).long()
-    module = torch.nn.Linear(3, 2)
-    spec = classification_loss("log_loss", {}, multilabel=False, n_classes=2)
-    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
-    trainer = Trainer(
-        module,
-        spec,
-        optimizer,
-        device=torch.device("cpu"),
-        batch_size=16,
-        shuffle=True,
-        generator=generator,
-    )
+    X, y, trainer = _classification_run()
     valid = TensorData(X[48:], y[48:], weight=torch.zeros(16))
     with pytest.warns(UserWarning, match="All 16 validation rows have a sample weight of zero"):
         trainer.fit(TensorData(X[:48], y[:48], weight=torch.ones(48)), valid, n_epochs=3)

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..nn._feature_encoding import check_cardinalities_type
 from ..utils._sklearn_compat import _get_feature_names
 
 _CASES: list = []
@@ -76,6 +77,7 @@ class InputLayer:
 
     def __init__(self, *, owner: str, declared_codes=None, feature_names=None):
         self.owner = owner
+        check_cardinalities_type(declared_codes)
         self.declared_codes = None if declared_codes is None else dict(declared_codes)
         self.feature_names = feature_names
 

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
 
-from ..nn._feature_encoding import check_cardinalities_type, check_categorical_cardinalities
+from ..nn._feature_encoding import check_categorical_cardinalities
 from ._input_layer import InputLayer, _common_arguments
 from ._sequence_input import check_table_shape
 from ._validation import (
@@ -49,8 +49,6 @@ class NumericInput(InputLayer):
         The user's bin edges of piecewise-linear embeddings, one entry per
         column, in the units of ``X``; :attr:`module_kwargs` gives them to
         the module in the units of its input.
-    declared_codes : dict of int to int, default=None
-        See :class:`InputLayer`; checked against the columns in fit.
     **common
         See :class:`InputLayer`.
     """
@@ -65,9 +63,8 @@ class NumericInput(InputLayer):
     consumed_module_params = ("bin_edges",)
     bin_edges = None  # for layers pickled before user edges were scaled here
 
-    def __init__(self, *, standardize: bool, bin_edges=None, declared_codes=None, **common):
-        check_cardinalities_type(declared_codes)
-        super().__init__(declared_codes=declared_codes, **common)
+    def __init__(self, *, standardize: bool, bin_edges=None, **common):
+        super().__init__(**common)
         self.standardize = standardize
         self.bin_edges = bin_edges
         self._fitted = False  # error messages advise differently after fit

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 from skneural import NeuralClassifier, NeuralRegressor
@@ -211,3 +212,16 @@ def test_a_registered_case_wins_ties_with_the_built_in_ones(registry):
     assert NeuralRegressor(**FAST).fit(X, X[:, 0]).input_layer_.kind == "doubled"
     # A built-in case of a higher priority still comes first.
     assert type(_select(pd.DataFrame({"a": ["x", "y"]}))) is TabularInput
+
+
+def test_categorical_cardinalities_that_are_no_dict_are_named_for_every_input():
+    # A preprocessing transformer (another input layer) gave "cannot convert dictionary
+    # update sequence" for a list.
+    X, y = _regression_data()
+    reg = NeuralRegressor(
+        preprocessing=StandardScaler(),
+        module_params={"categorical_cardinalities": [3]},
+        **FAST,
+    )
+    with pytest.raises(TypeError, match="categorical_cardinalities must be a dict"):
+        reg.fit(X, y)

@@ -55,10 +55,11 @@ class InputLayer:
         Names of the axes of the network tensor (class attribute), the
         sample axis first, e.g. ``("sample", "feature")``.
     consumed_module_params : tuple of str
-        Entries of ``module_params`` that describe ``X`` to this layer
-        rather than configure the network (class attribute); the estimator
-        does not pass them to the module, which gets the layer's
-        :attr:`module_kwargs` instead.
+        Entries of ``module_params`` this layer reads (class attribute): the
+        estimator passes them to the module only as the layer rewrites them,
+        in :attr:`module_kwargs` (where the module accepts them: the
+        description of ``X``) or :meth:`rewritten_module_params` (always:
+        module settings in the units of ``X``).
     preprocessor_ : transformer or None
         The fitted transformer behind the tensor, if any (the estimator's
         ``preprocessor_``).
@@ -154,6 +155,11 @@ class InputLayer:
             "input_shape": tuple(self.input_shape_),
             "categorical_cardinalities": dict(self.code_columns_) or None,
         }
+
+    def rewritten_module_params(self) -> dict:
+        """Entries of ``module_params`` the layer rewrote for the network's
+        input (none here), passed to the module like the user's own."""
+        return {}
 
     def code_labels(self) -> dict:
         """``{input column: (name, labels of its codes)}`` for the code columns.

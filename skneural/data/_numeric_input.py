@@ -47,8 +47,8 @@ class NumericInput(InputLayer):
         :class:`~sklearn.preprocessing.StandardScaler`).
     bin_edges : sequence of array-like, default=None
         The user's bin edges of piecewise-linear embeddings, one entry per
-        column, in the units of ``X``; :attr:`module_kwargs` gives them to
-        the module in the units of its input.
+        column, in the units of ``X``; :meth:`rewritten_module_params` gives
+        them to the module in the units of its input.
     **common
         See :class:`InputLayer`.
     """
@@ -131,14 +131,10 @@ class NumericInput(InputLayer):
             block = self._float32_block(X, rows)
             yield block if self.preprocessor_ is None else self._scale(block)
 
-    @property
-    def module_kwargs(self) -> dict:
-        """:attr:`InputLayer.module_kwargs`, and the user's ``bin_edges``
-        (when given) standardised like the columns they bin."""
-        kwargs = super().module_kwargs
-        if self.bin_edges is not None:
-            kwargs["bin_edges"] = self._network_bin_edges()
-        return kwargs
+    def rewritten_module_params(self) -> dict:
+        """The user's ``bin_edges`` (when given) standardised like the
+        columns they bin."""
+        return {} if self.bin_edges is None else {"bin_edges": self._network_bin_edges()}
 
     def _network_bin_edges(self):
         """The user's bin edges in the units of the network's input.

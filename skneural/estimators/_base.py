@@ -738,6 +738,7 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     for name, value in (self.module_params or {}).items()
                     if name not in self.input_layer_.consumed_module_params
                 },
+                **self.input_layer_.rewritten_module_params(),
             },
             training_data=lambda: X[_statistics_rows(train_index)],
         ).to(device)

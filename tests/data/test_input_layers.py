@@ -101,6 +101,22 @@ def test_bin_edges_are_not_scaled_when_X_is_not():
     np.testing.assert_array_equal(left, np.array(edges, dtype=np.float32)[:, :-1])
 
 
+def test_bin_edges_for_a_module_without_them_are_an_error():
+    # Scaled edges were passed only where the module accepts them: silently dropped.
+    class Plain(nn.Module):
+        def __init__(self, n_features_in, n_outputs):
+            super().__init__()
+            self.linear = nn.Linear(n_features_in, n_outputs)
+
+        def forward(self, X):
+            return self.linear(X)
+
+    X, y = _regression_data()
+    reg = NeuralRegressor(module=Plain, module_params={"bin_edges": compute_bin_edges(X, 4)})
+    with pytest.raises(TypeError, match="Could not build module Plain .*bin_edges"):
+        reg.fit(X, y)
+
+
 def test_bin_edges_of_code_columns_stay_as_given():
     X, y = _regression_data()
     X[:, 2] = np.arange(len(X)) % 3
@@ -108,7 +124,7 @@ def test_bin_edges_of_code_columns_stay_as_given():
     params = {"categorical_cardinalities": {2: 3}}
     reg = _piecewise_linear(edges)
     reg.set_params(module_params={**reg.module_params, **params}).fit(X, y)
-    assert reg.input_layer_.module_kwargs["bin_edges"][2] is None
+    assert reg.input_layer_.rewritten_module_params()["bin_edges"][2] is None
     assert reg.module_.encoder.numeric.left.shape == (3, 4)
 
 

@@ -115,8 +115,11 @@ class InputLayer:
         ----------
         X : array-like
             The training inputs, validated as :attr:`x_validation` says.
-        y : array-like, default=None
-            The targets (unused by the built-in cases).
+        y : ndarray or torch.Tensor, default=None
+            The targets as the network learns them: class indices (int64),
+            0/1 indicator columns of multilabel targets, or standardised
+            regression targets (float32). The numeric and tabular cases
+            read them to tell integer codes from quantities.
         sample_weight : ndarray of shape (n_samples,), default=None
             Row weights; a weight of k counts like k copies of a row.
 

@@ -8,6 +8,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..nn._feature_encoding import check_categorical_cardinalities
 from ._input_layer import InputLayer, _common_arguments
+from ._integer_codes import encode_codes, find_code_columns, finds_code_columns
 from ._sequence_input import check_table_shape
 from ._validation import (
     MISSING_HINT,
@@ -40,6 +41,13 @@ class NumericInput(InputLayer):
     Bin edges given in ``module_params["bin_edges"]`` are in the units of
     ``X``: the layer scales them like the columns before the module gets them.
 
+    Under ``numeric_encoding="auto"`` on a large table, columns of integers
+    that the target shows to be codes (ids), not quantities, become
+    integer-code columns for embeddings: code ``k + 1`` for the ``k``-th of
+    their values seen in fit, 0 for a value not seen
+    (:func:`~skneural.data._integer_codes.find_code_columns` says how they
+    are found).
+
     Parameters
     ----------
     standardize : bool
@@ -49,8 +57,16 @@ class NumericInput(InputLayer):
         The user's bin edges of piecewise-linear embeddings, one entry per
         column, in the units of ``X``; :meth:`rewritten_module_params` gives
         them to the module in the units of its input.
+    find_codes : bool, default=False
+        Look for columns of integer codes in :meth:`fit_transform`.
     **common
         See :class:`InputLayer`.
+
+    Attributes
+    ----------
+    code_values_ : dict of int to ndarray
+        The columns found to hold codes, to their values seen in fit (in
+        increasing order; value ``k`` of them is code ``k + 1``).
     """
 
     kind = "numeric"
@@ -62,11 +78,13 @@ class NumericInput(InputLayer):
     }
     consumed_module_params = ("bin_edges",)
     bin_edges = None  # for layers pickled before user edges were scaled here
+    code_values_ = None  # for layers pickled before code columns were found
 
-    def __init__(self, *, standardize: bool, bin_edges=None, **common):
+    def __init__(self, *, standardize: bool, bin_edges=None, find_codes=False, **common):
         super().__init__(**common)
         self.standardize = standardize
         self.bin_edges = bin_edges
+        self.find_codes = find_codes
         self._fitted = False  # error messages advise differently after fit
 
     @classmethod
@@ -79,6 +97,7 @@ class NumericInput(InputLayer):
         return cls(
             standardize=params.get("preprocessing") is not None,
             bin_edges=(params.get("module_params") or {}).get("bin_edges"),
+            find_codes=finds_code_columns(params, X, cls.kind),
             **_common_arguments(params, X, owner),
         )
 
@@ -95,6 +114,10 @@ class NumericInput(InputLayer):
         n_rows, n_columns = X.shape
         self.input_shape_ = (n_columns,)
         self.code_columns_ = check_categorical_cardinalities(self.declared_codes, n_columns)
+        self.code_values_ = {}
+        if self.find_codes and not sp.issparse(X):
+            self.code_values_ = find_code_columns(X, y, sample_weight)
+            self.code_columns_ = {c: len(v) + 1 for c, v in self.code_values_.items()}
         if not self.standardize:
             self.preprocessor_ = None
             tensor = self.transform(X)
@@ -116,7 +139,7 @@ class NumericInput(InputLayer):
 
     def transform(self, X) -> np.ndarray:
         X = _row_sliceable(X)
-        if self.preprocessor_ is None and _is_float32_array(X):
+        if self.preprocessor_ is None and not self.code_values_ and _is_float32_array(X):
             for rows in self._blocks(X.shape[0]):
                 check_finite(X[rows], self.owner, self._missing_hint)
             return X  # already the network's input
@@ -165,7 +188,19 @@ class NumericInput(InputLayer):
         """Rows of ``X`` as a new, checked float32 array."""
         block = X[rows]
         check_finite(block, self.owner, self._missing_hint)
-        return to_float32_dense(block, copy=True)
+        tensor = to_float32_dense(block, copy=True)
+        for column, values in (self.code_values_ or {}).items():
+            tensor[:, column] = encode_codes(tensor[:, column], values)
+        return tensor
+
+    def code_labels(self) -> dict:
+        """Declared code columns as in :meth:`InputLayer.code_labels`; found
+        ones labelled by their values (``"<unknown>"`` for code 0)."""
+        labels = super().code_labels()
+        for column, values in (self.code_values_ or {}).items():
+            name = labels[column][0]
+            labels[column] = (name, ["<unknown>", *_plain_numbers(values)])
+        return labels
 
     @property
     def _missing_hint(self) -> str:
@@ -187,6 +222,11 @@ class NumericInput(InputLayer):
             block[...] = scaled
         block[:, codes] = kept  # integer codes for embeddings stay unscaled
         return block
+
+
+def _plain_numbers(values: np.ndarray) -> list:
+    """Integral float values as Python ints."""
+    return [int(value) for value in values]
 
 
 def _one_entry_per_column(edges, n_columns: int) -> bool:

@@ -5,6 +5,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._input_layer import _common_arguments
+from ._integer_codes import find_code_columns, finds_code_columns
 from ._transformer_input import TransformerInput
 
 
@@ -20,6 +21,19 @@ def needs_tabular_preprocessing(X) -> bool:
     return not numeric or bool(X.isna().to_numpy().any())
 
 
+def _integer_code_names(X: pd.DataFrame, targets, sample_weight) -> list:
+    """Names of the numeric columns of ``X`` that hold integer codes."""
+    numeric = [
+        name
+        for name, dtype in X.dtypes.items()
+        if dtype.kind in "iuf" and not isinstance(dtype, pd.CategoricalDtype)
+    ]
+    if not numeric:
+        return []
+    values = X[numeric].to_numpy(dtype=np.float64, na_value=np.nan)
+    return [numeric[c] for c in find_code_columns(values, targets, sample_weight)]
+
+
 class TabularInput(TransformerInput):
     """A raw DataFrame through :class:`~skneural.preprocessing.TabularPreprocessor`.
 
@@ -29,11 +43,31 @@ class TabularInput(TransformerInput):
     settings). Categorical columns of more levels than the preprocessor one-hot
     encodes (32 under ``"auto"``) become integer-code columns, which the
     network embeds (``code_columns_``, labelled by their categories in
-    :meth:`code_labels`).
+    :meth:`code_labels`). Under ``numeric_encoding="auto"`` on a large table,
+    the automatic preprocessor also reads as categorical the columns of
+    integers that the target shows to be codes (ids), not quantities (see
+    :class:`~skneural.data._numeric_input.NumericInput`).
+
+    Parameters
+    ----------
+    find_codes : bool, default=False
+        Look for numeric columns of integer codes in :meth:`fit_transform`
+        and declare them categorical to the preprocessor.
+    **common
+        See :class:`TransformerInput`.
+
+    Attributes
+    ----------
+    found_codes_ : list
+        The numeric columns found to hold codes (declared categorical).
     """
 
     kind = "tabular"
     priority = 20
+
+    def __init__(self, *, find_codes=False, **common):
+        super().__init__(**common)
+        self.find_codes = find_codes
 
     @classmethod
     def accepts(cls, params: dict, X) -> bool:
@@ -52,9 +86,11 @@ class TabularInput(TransformerInput):
     def from_params(cls, params: dict, X, *, owner: str, random_state: int):
         from ..preprocessing import TabularPreprocessor
 
+        find_codes = False
         if isinstance(params["preprocessing"], TabularPreprocessor):
             tabular = clone(params["preprocessing"])
         else:
+            find_codes = finds_code_columns(params, X, cls.kind)
             tabular = TabularPreprocessor(
                 # One-hot up to 32 levels, learned embeddings above: measured
                 # better than embedding every column (benchmarks/tune_defaults.py).
@@ -65,7 +101,15 @@ class TabularInput(TransformerInput):
         # The estimator's own transformer: arrays whatever sklearn's global
         # transform_output setting says.
         tabular.set_output(transform="default")
-        return cls(transformer=tabular, **_common_arguments(params, X, owner))
+        return cls(
+            transformer=tabular, find_codes=find_codes, **_common_arguments(params, X, owner)
+        )
+
+    def fit_transform(self, X, y=None, sample_weight=None) -> np.ndarray:
+        self.found_codes_ = _integer_code_names(X, y, sample_weight) if self.find_codes else []
+        if self.found_codes_:
+            self.transformer.set_params(categorical_columns=self.found_codes_)
+        return super().fit_transform(X, y, sample_weight)
 
     def check_input(self, X, *, fitting: bool) -> None:
         """After fit, reject an array that is not numeric: the preprocessing reads

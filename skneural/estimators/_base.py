@@ -515,15 +515,15 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                 )
         X, y = self._validate_inputs(X, y, reset=not continuing, layer_fitted=layer_fitted)
         weights = self._sample_weight(sample_weight, X, y)
-        if layer_fitted:
-            X = self.input_layer_.transform(X)
-        else:
-            X = self.input_layer_.fit_transform(X, y, sample_weight=weights)
         if continuing and not incremental:
             self._check_warm_start_targets(y)
         y_tensor = self._encode_targets(
             y, fitting=not continuing, classes=classes, sample_weight=weights
         )
+        if layer_fitted:
+            X = self.input_layer_.transform(X)
+        else:
+            X = self.input_layer_.fit_transform(X, y_tensor, sample_weight=weights)
         loss_spec = self._resolve_loss()
         if continuing:
             # A different seed per continuation, reproducible from random_state.

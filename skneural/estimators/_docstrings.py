@@ -70,7 +70,12 @@ module : str or type of torch.nn.Module, default="mlp"
         the epochs (``benchmarks/README.md``, "Large tables"). ``"auto"``:
         that encoding on large tables (from ~11,600 training rows, where
         ``batch_size="auto"`` exceeds 128), none on smaller ones, on images,
-        sequences or a torch ``Dataset``.
+        sequences or a torch ``Dataset``; on those large tables, with
+        ``preprocessing="auto"``, columns of integers that the target shows
+        to be codes (ids of students, shops), not quantities, also get a
+        learned embedding per value instead (the mean target differs
+        between values beyond noise, but not smoothly: a value's neighbours
+        do not predict it; see ``categorical_embeddings()``).
         ``None``: the standardised values as they are. A
         ``numeric_embedding`` in ``module_params`` takes precedence; another
         module raises a ``ValueError`` for ``"piecewise_linear"``."""

@@ -60,6 +60,16 @@ def check_exportable(estimator) -> None:
     name = type(estimator).__name__
     layer = estimator.input_layer_
     if layer.kind == "tabular":
+        found = getattr(layer, "found_codes_", None)
+        if found:
+            raise NotImplementedError(
+                f"This {name} reads the integer columns {found} as codes (ids found from "
+                "the target on a large table by numeric_encoding='auto'), through the "
+                "TabularPreprocessor's category cleaning, which has no ONNX equivalent. "
+                "Fit it with numeric_encoding=None to read them as numbers, or without "
+                "missing values, text, category or datetime columns (then the codes are "
+                "mapped in the graph)."
+            )
         check_tabular_exportable(layer.preprocessor_, name)
     elif layer.kind not in ("numeric", "transformer", "image", "sequence"):
         raise NotImplementedError(
@@ -167,8 +177,42 @@ def _standardized(graph: Graph, layer, features: str) -> str:
     scale = np.asarray(scaler.scale_, dtype=np.float64).copy()
     codes = list(layer.code_columns_)
     mean[codes], scale[codes] = 0.0, 1.0  # integer codes reach the embeddings unscaled
+    features = _with_found_codes(graph, layer, features)
     centred = graph.node("Sub", [features, graph.constant(mean.astype(np.float32), "mean")])
     return graph.node("Div", [centred, graph.constant(scale.astype(np.float32), "scale")])
+
+
+def _with_found_codes(graph: Graph, layer, features: str) -> str:
+    """``features`` with each column the numeric input layer found to hold
+    integer codes replaced by its codes (``LabelEncoder``: value ``k`` seen in
+    fit to ``k + 1``, other values to 0), as :meth:`NumericInput.transform` does."""
+    from onnx import TensorProto
+
+    found = getattr(layer, "code_values_", None) or {}
+    if not found:
+        return features
+    n_columns = layer.input_shape_[0]
+    keep = np.ones(n_columns, dtype=np.float32)
+    place = np.zeros((len(found), n_columns), dtype=np.float32)
+    codes = []
+    for row, (column, values) in enumerate(found.items()):
+        keep[column], place[row, column] = 0.0, 1.0
+        index = graph.constant(np.array([column], dtype=np.int64), "code_column")
+        value = graph.node("Gather", [features, index], axis=1)
+        code = graph.node(
+            "LabelEncoder",
+            [value],
+            op_domain="ai.onnx.ml",
+            op_version=2,
+            keys_floats=np.asarray(values, dtype=np.float32).tolist(),
+            values_int64s=list(range(1, len(values) + 1)),
+            default_int64=0,
+        )
+        codes.append(graph.node("Cast", [code], to=TensorProto.FLOAT))
+    code_matrix = codes[0] if len(codes) == 1 else graph.node("Concat", codes, axis=1)
+    kept = graph.node("Mul", [features, graph.constant(keep, "numeric_columns")])
+    placed = graph.node("MatMul", [code_matrix, graph.constant(place, "code_places")])
+    return graph.node("Add", [kept, placed])
 
 
 def _network_outputs(graph: Graph, estimator, network_input: str) -> str:

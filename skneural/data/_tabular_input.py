@@ -86,11 +86,9 @@ class TabularInput(TransformerInput):
     def from_params(cls, params: dict, X, *, owner: str, random_state: int):
         from ..preprocessing import TabularPreprocessor
 
-        find_codes = False
         if isinstance(params["preprocessing"], TabularPreprocessor):
             tabular = clone(params["preprocessing"])
         else:
-            find_codes = finds_code_columns(params, X, cls.kind)
             tabular = TabularPreprocessor(
                 # One-hot up to 32 levels, learned embeddings above: measured
                 # better than embedding every column (benchmarks/tune_defaults.py).
@@ -102,7 +100,10 @@ class TabularInput(TransformerInput):
         # transform_output setting says.
         tabular.set_output(transform="default")
         return cls(
-            transformer=tabular, find_codes=find_codes, **_common_arguments(params, X, owner)
+            transformer=tabular,
+            # A preprocessor of the user's own is used as set: never finds codes.
+            find_codes=finds_code_columns(params, X, cls.kind),
+            **_common_arguments(params, X, owner),
         )
 
     def fit_transform(self, X, y=None, sample_weight=None) -> np.ndarray:

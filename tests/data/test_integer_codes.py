@@ -7,6 +7,7 @@ import pytest
 from skneural import NeuralClassifier, NeuralRegressor, load_pretrained, save_pretrained
 from skneural.data._integer_codes import encode_codes, find_code_columns
 from skneural.export import to_onnx
+from skneural.preprocessing import TabularPreprocessor
 
 N_LARGE = 14_000  # above the ~11,600 training rows of the large-table rules
 
@@ -138,6 +139,16 @@ def test_a_dataframe_with_text_declares_its_ids_categorical():
     kinds = clf.preprocessor_.column_kinds_
     assert kinds["categorical"] == ["student", "group"] and kinds["numeric"] == ["age", "x"]
     assert list(clf.categorical_embeddings()) == ["student"]
+
+
+def test_a_table_preprocessor_of_the_users_own_is_used_as_set():
+    X, y = _ids_table(N_LARGE)
+    frame = pd.DataFrame(X[:, :3], columns=["student", "age", "x"]).astype({"student": int})
+    frame["group"] = np.where(X[:, 2] > 0, "a", "b")
+    reg = NeuralRegressor(preprocessing=TabularPreprocessor(), max_epochs=1, random_state=0)
+    reg.fit(frame, y)
+    assert reg.input_layer_.found_codes_ == []
+    assert reg.preprocessor_.column_kinds_["categorical"] == ["group"]
 
 
 def test_onnx_maps_ids_to_codes_like_predict():

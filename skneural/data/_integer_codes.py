@@ -28,9 +28,9 @@ codes").
 """
 
 import numpy as np
-from sklearn.utils.validation import _num_samples
 
 from ..training._budget import auto_numeric_encoding
+from ..utils._sklearn_compat import _num_samples
 
 #: Fewer distinct values than this are read as numbers (an embedding pays
 #: off above the 32 categories the automatic preprocessing one-hot encodes).

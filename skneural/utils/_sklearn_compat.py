@@ -35,6 +35,7 @@ from sklearn.utils.validation import (
     _check_sample_weight,
     _get_feature_names,
     _num_features,
+    _num_samples,
     validate_data,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "_fit_and_score",
     "_get_feature_names",
     "_num_features",
+    "_num_samples",
     "_fit_context",
     "_safe_indexing",
     "_set_random_states",

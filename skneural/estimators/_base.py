@@ -15,6 +15,7 @@ import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
@@ -608,6 +609,8 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
                     UserWarning,
                     stacklevel=3,
                 )
+            else:
+                self._warn_unless_converged(trainer, callbacks, incremental)
             # Kept in eval mode between fits: concurrent predictions (threads)
             # then never switch the network's mode under each other.
             self.module_.eval()
@@ -619,6 +622,23 @@ class BaseNeuralEstimator(CallbackSupportMixin, BaseEstimator):
         if sklearn_task is not None:
             sklearn_task.end()
         return self
+
+    def _warn_unless_converged(self, trainer, callbacks, incremental) -> None:
+        """scikit-learn's ``ConvergenceWarning`` when ``max_epochs`` ended a fit
+        that early stopping was watching: the monitored loss was still
+        improving (not for ``partial_fit``, nor for a fit without early
+        stopping, which trains the epochs asked for)."""
+        stoppers = [cb for cb in callbacks if isinstance(cb, EarlyStopping)]
+        if incremental or trainer.should_stop or not stoppers:
+            return
+        warnings.warn(
+            f"{type(self).__name__} reached max_epochs={self.max_epochs} before early "
+            f"stopping ended training: its {stoppers[-1].monitor} was still improving, "
+            "so the network may not have converged. Raise max_epochs to train until it "
+            "stops improving.",
+            ConvergenceWarning,
+            stacklevel=6,  # the user's call of fit
+        )
 
     @property
     def loss_curve_(self) -> list:

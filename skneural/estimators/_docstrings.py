@@ -114,7 +114,10 @@ optimizer : str or type of torch.optim.Optimizer, default="adamw"
         on large data (256 from ~11,600 training rows, 512 from ~23,000,
         1024 from ~46,000).
     max_epochs : int, default=200
-        Maximum number of passes over the training data.
+        Maximum number of passes over the training data. When it ends a fit
+        before early stopping does (the monitored loss still improving),
+        ``fit`` emits a :class:`~sklearn.exceptions.ConvergenceWarning`, as
+        scikit-learn's MLP does at ``max_iter``.
     shuffle : bool, default=True
         Reshuffle the rows every epoch.
     augmentation : BatchAugmentation, callable or None, default=None

@@ -74,7 +74,9 @@ def test_a_read_only_network_input_raises_no_torch_warning(tmp_path):
         X[:] = np.random.default_rng(0).standard_normal((200, 3))
         X.flush()
         X = np.memmap(X.filename, dtype=np.float32, mode="r", shape=(200, 3))
-        net = NeuralRegressor(preprocessing=None, max_epochs=2, random_state=0)
+        net = NeuralRegressor(
+            preprocessing=None, max_epochs=2, early_stopping=False, random_state=0
+        )
         net.fit(X, X[:, 0].astype(np.float64)).predict(X)
         print("ok")
         """
@@ -115,7 +117,9 @@ def test_partial_fit_over_chunks_of_a_memmap_larger_than_the_memory_limit(tmp_pa
         X = np.memmap(path, dtype=np.float32, mode="r", shape=(n_rows, n_columns))
         y = np.asarray(X[:, 0], dtype=np.float64)
         # Warm up torch's one-off allocations before the limit is set.
-        NeuralRegressor(hidden_layer_sizes=(16,), max_epochs=1).fit(X[:256], y[:256])
+        NeuralRegressor(hidden_layer_sizes=(16,), max_epochs=1, early_stopping=False).fit(
+            X[:256], y[:256]
+        )
         limit = int((data_mb() + {headroom_mb}) * 2**20)
         resource.setrlimit(resource.RLIMIT_DATA, (limit, resource.RLIM_INFINITY))
         try:

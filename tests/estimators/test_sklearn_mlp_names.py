@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -149,3 +149,21 @@ def test_an_infinite_n_iter_no_change_never_stops_early():
     assert clf.fit(X, y).n_iter_ == 12
     with pytest.raises(ValueError, match="'n_iter_no_change' parameter"):
         NeuralClassifier(n_iter_no_change=2.5).fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", [NeuralClassifier, NeuralRegressor])
+def test_max_epochs_before_early_stopping_warns_as_scikit_learns_mlp(Estimator, recwarn):
+    # scikit-learn's MLP warns when max_iter ends a fit that had not converged.
+    X, y = make_classification(n_samples=120, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="max_epochs=2 before early stopping") as record:
+        Estimator(max_epochs=2, random_state=0).fit(X, y)
+    assert record[0].filename == __file__  # points at the user's fit
+    recwarn.clear()
+    # Not when early stopping ended the fit, nor without early stopping, nor in
+    # partial_fit (one epoch asked for each time).
+    stopped = Estimator(max_epochs=200, n_iter_no_change=1, tol=1e6, random_state=0).fit(X, y)
+    assert stopped.n_iter_ < 200
+    Estimator(max_epochs=2, early_stopping=False, random_state=0).fit(X, y)
+    classes = {"classes": [0, 1]} if Estimator is NeuralClassifier else {}
+    Estimator(random_state=0).partial_fit(X, y, **classes)
+    assert not [w for w in recwarn if issubclass(w.category, ConvergenceWarning)]

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 
@@ -196,6 +197,7 @@ def test_missing_distributed_names_the_extra(monkeypatch):
 def test_workers_started_without_the_trim_threshold_get_no_warning(client, small_classification):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs of TINY
         with dask_backend(client):
             GridSearchCV(NeuralClassifier(**TINY), {"lr": [1e-3]}, cv=2, n_jobs=-1).fit(
                 *small_classification
